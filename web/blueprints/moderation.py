@@ -1,0 +1,5 @@
+"""Placeholder: replaced by the moderation blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__)

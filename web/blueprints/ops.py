@@ -1,0 +1,5 @@
+"""Placeholder: replaced by the ops blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("ops", __name__)

@@ -1,0 +1,5 @@
+"""Placeholder: replaced by the public blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
