@@ -1,0 +1,3 @@
+from kdir.cli import main
+
+main()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kdir.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = {"crawl", "index", "serve", "demo", "sampleweb", "export", "config", "users", "runs", "schedule"}
+
+
+def test_help_lists_every_command_with_its_purpose() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert REQUIRED <= set(COMMANDS)
+    for name, (_module, purpose) in COMMANDS.items():
+        assert name in result.output
+        assert purpose.split()[0] in result.output
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_its_own_help(name: str) -> None:
+    cmd = main.get_command(click.Context(main), name)
+    assert cmd is not None, name
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_scrapy_list_from_the_root_lists_the_spiders() -> None:
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert {"clinic_site", "directory", "nppes", "osm"} <= set(proc.stdout.split())
