@@ -1,0 +1,126 @@
+"""`kdir demo`: the whole product on the embedded defaults, offline.
+
+Serves the bundled sample web on loopback, crawls it with the real spiders, indexes and verifies it against the
+sample registry, publishes it (leaving a few listings pending for the moderation queue), creates demo
+accounts and serves the site. Re-running it duplicates nothing: the sample web keeps fixed addresses, so every
+observation is recognised as already stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+import click
+
+from kdir.cli.common import fail, load_settings, open_database
+
+DEMO_ACCOUNTS = (("moderator", "demo-moderator", "moderator"), ("admin", "demo-admin", "admin"))
+
+
+def _step(n: int, total: int, text: str) -> None:
+    click.echo(click.style(f"[{n}/{total}] ", bold=True) + text)
+
+
+def run_demo_pipeline(settings, db, web, *, echo=click.echo) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Crawl the running sample web, index, verify and publish. Returns counts for the summary."""
+    from crawler.runner import run_spider
+    from indexer.demo_data import publish_demo
+    from indexer.pipeline import run_index
+    from indexer.publish import publish_outbox
+    from indexer.search import open_backend
+
+    crawls = (
+        ("directory", {"source": "sample", "base_url": web.directory_url}),
+        ("clinic_site", {"urls": ",".join(web.sites.values())}),
+        ("nppes", {"api": web.nppes_url, "states": "TX,CO,OR,NC,AZ,MA"}),
+        ("osm", {"api": web.overpass_url}),
+    )
+    counts: dict[str, int] = {}
+    for spider, args in crawls:
+        started = time.monotonic()
+        run_id = run_spider(spider, args, settings=settings, trigger="demo")
+        from indexer.db.models import CrawlRun
+
+        with db.session() as s:
+            run = s.get(CrawlRun, run_id)
+            echo(f"      {spider:12} {run.status:8} {run.items_count:4} items ({run.new_count} new), "
+                 f"{run.pages_count} pages, {time.monotonic() - started:.1f}s")
+            counts[f"items_{spider}"] = run.items_count
+    report = run_index(db, settings)
+    echo(f"      indexed: {report.summary()}")
+    with db.session() as s:
+        published, pending = publish_demo(s)
+        s.commit()
+    backend = open_backend(settings)
+    try:
+        sent = publish_outbox(db, backend)
+        counts.update(published=published, pending=pending, indexed=backend.count(), sent=sent)
+    finally:
+        backend.close()
+    return counts
+
+
+def ensure_demo_accounts(db) -> None:  # type: ignore[no-untyped-def]
+    from web.accounts import create_user, find_user
+
+    with db.session() as s:
+        for username, password, role in DEMO_ACCOUNTS:
+            if find_user(s, username) is None:
+                create_user(s, username, password, role)
+        s.commit()
+
+
+@click.command(help="Serve the bundled sample web on loopback, crawl it with the real spiders, index and verify "
+                    "it, publish it and serve the site (offline; re-running duplicates nothing).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the site listens on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port of the site.")
+@click.option("--sampleweb-port", default=8000, show_default=True, type=int,
+              help="Port of every sample-web host (0 = ephemeral, for tests; fixed keeps re-runs idempotent).")
+@click.option("--first-octet", default=10, show_default=True, type=int,
+              help="The sample web uses 127.0.0.N from this N upwards.")
+@click.option("--no-serve", is_flag=True, help="Stop after crawling and indexing (for tests and CI).")
+def command(host: str, port: int, sampleweb_port: int, first_octet: int, no_serve: bool) -> None:
+    from kdir.sampleweb.server import SampleWeb
+
+    os.environ.setdefault("KDIR_ENV", "demo")
+    base = load_settings()
+    if not base.is_local:
+        fail("kdir demo runs only with KDIR_ENV=demo, debug or test (it creates demo accounts)")
+    total = 5 if no_serve else 6
+    _step(1, total, "Serving the sample web on loopback ...")
+    try:
+        web = SampleWeb(first_octet=first_octet, port=sampleweb_port).start()
+    except OSError as exc:
+        fail(f"cannot serve the sample web on 127.0.0.{first_octet}+:{sampleweb_port} ({exc.strerror}); "
+             "is another demo running? Try --sampleweb-port 0")
+    try:
+        for name, url in {**web.sites, "directory": web.directory_url}.items():
+            click.echo(f"      {name:22} {url}")
+        click.echo(f"      {'NPI registry API':22} {web.nppes_url}")
+        settings = dataclasses.replace(base, nppes_url=web.nppes_url, overpass_url=web.overpass_url)
+        _step(2, total, f"Preparing the database {settings.describe()['database_url']} ...")
+        db = open_database(settings)
+        ensure_demo_accounts(db)
+        _step(3, total, "Crawling the sample web (directory, clinic sites, NPI registry, OpenStreetMap) ...")
+        _step(4, total, "Indexing: merging, verifying credentials against the registry, aggregating reviews ...")
+        counts = run_demo_pipeline(settings, db, web)
+        _step(5, total, f"Published {counts['published']} listings ({counts['indexed']} searchable); "
+                        f"{counts['pending']} left pending for the moderation queue.")
+        if no_serve:
+            return
+        from werkzeug.serving import run_simple
+
+        from web import create_app
+
+        app = create_app(settings, db=db)
+        _step(6, total, "Serving the site.")
+        click.echo("")
+        click.echo(click.style(f"  Open http://{host}:{port}/", bold=True))
+        for username, password, role in DEMO_ACCOUNTS:
+            click.echo(f"  Demo {role} login: {username} / {password}   (http://{host}:{port}/login)")
+        click.echo("  Press Ctrl-C to stop.")
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        web.stop()
