@@ -34,7 +34,7 @@ def run_demo_pipeline(settings, db, web, *, echo=click.echo) -> dict[str, int]: 
     crawls = (
         ("directory", {"source": "sample", "base_url": web.directory_url}),
         ("clinic_site", {"urls": ",".join(web.sites.values())}),
-        ("nppes", {"api": web.nppes_url, "states": "TX,CO,OR,NC,AZ,MA"}),
+        ("nppes", {"api": web.nppes_url, "states": "TX,CO,OR,NC,AZ,MA,RI,WA,NM"}),
         ("osm", {"api": web.overpass_url}),
     )
     counts: dict[str, int] = {}

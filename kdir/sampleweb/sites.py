@@ -1,0 +1,180 @@
+"""The fictional clinic websites: static files under ``sites/<name>/`` served with templated base URLs.
+
+A page file is either a whole document (starts with ``<!DOCTYPE``) or a fragment wrapped in the site's
+``_layout.html``; a fragment may start with ``<!--title: ...-->``. ``about.html`` is served at ``/about/``;
+``robots.txt`` and ``sitemap.xml`` at their own path. Files starting with ``_`` are never served.
+Every site also answers unlinked robustness traps: ``/trap/slow/?n=SECONDS``, ``/trap/huge/?n=KB`` and
+``/trap/loop/`` (an endless redirect chain).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from kdir.sampleweb.http import Request, Response, render
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    name: str
+    style: str  # short description of the markup style
+    encoding: str = "utf-8"
+    #: Calendar pages that link to the next month forever (a crawler trap) under this path, if any.
+    calendar_trap: str | None = None
+
+
+#: Clinic sites in serving order (each gets the next loopback address).
+CLINIC_SITES: tuple[SiteSpec, ...] = (
+    SiteSpec("stillwater", "JSON-LD MedicalClinic in a Yoast-style @graph, AggregateRating, Review, Physician"),
+    SiteSpec("milehigh", "microdata MedicalBusiness", calendar_trap="/events/"),
+    SiteSpec("cascade", "no structured data: facts only in prose; a negation; robots disallows /private/"),
+    SiteSpec("lumen", "data in a window.__STATE__ JS object literal, almost empty HTML shell"),
+    SiteSpec("evergreen", "multi-location chain: /locations/ and one JSON-LD page per location; Crawl-delay"),
+    SiteSpec("patel", "solo psychiatric nurse practitioner, KAP and at-home oral ketamine via telehealth"),
+    SiteSpec("brightsmile", "dental office mentioning ketamine sedation in a blog post: not a provider"),
+    SiteSpec("harborview", "Spravato-only psychiatry practice, REMS certified, accepts insurance"),
+    SiteSpec("serenidad", "RDFa Lite and OpenGraph only, windows-1252 encoded, non-ASCII names", "cp1252"),
+)
+
+_TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml", ".css": "text/css",
+          ".js": "application/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
+_TITLE = re.compile(r"\A\s*<!--title:(.*?)-->\s*", re.S)
+_MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
+
+
+def sites_root() -> Traversable:
+    return files("kdir.sampleweb") / "sites"
+
+
+class StaticSite:
+    """Serves one clinic site; ``urls`` maps app names to live base URLs (filled in after binding)."""
+
+    def __init__(self, spec: SiteSpec, urls: Mapping[str, str]) -> None:
+        self.spec = spec
+        self.urls = urls
+        self.root = sites_root() / spec.name
+
+    def _file(self, rel: str, internal: bool = False) -> Traversable | None:
+        node = self.root
+        for part in rel.split("/"):
+            if not part or part.startswith(".") or (part.startswith("_") and not internal):
+                return None
+            node = node / part
+        return node if node.is_file() else None
+
+    def _resolve(self, path: str) -> tuple[Traversable | None, str | None]:
+        """(file, None) to serve, (None, location) to redirect, (None, None) for 404."""
+        norm = posixpath.normpath(path)
+        if ".." in path.split("/") or not norm.startswith("/"):
+            return None, None
+        rel = norm.lstrip("/")
+        if path.endswith("/"):
+            if not rel:
+                return self._file("index.html"), None
+            return self._file(rel + ".html") or self._file(rel + "/index.html"), None
+        found = self._file(rel)
+        if found is not None and not rel.endswith(".html"):
+            return found, None
+        if self._file(rel + ".html") or self._file(rel + "/index.html"):
+            return None, path + "/"
+        return None, None
+
+    def _encode(self, text: str) -> bytes:
+        return text.encode(self.spec.encoding, errors="xmlcharrefreplace")
+
+    def _page(self, text: str, status: int = 200) -> Response:
+        text = render(text, self.urls, self.spec.name)
+        if not text.lstrip().upper().startswith("<!DOCTYPE"):
+            m = _TITLE.match(text)
+            title = m.group(1).strip() if m else ""
+            layout = self._file("_layout.html", internal=True)
+            if layout is not None:
+                body = text[m.end():] if m else text
+                text = render(layout.read_text("utf-8"), self.urls, self.spec.name)
+                text = text.replace("{{title}}", title).replace("{{content}}", body)
+        charset = "windows-1252" if self.spec.encoding == "cp1252" else self.spec.encoding
+        return Response(status, self._encode(text), f"text/html; charset={charset}")
+
+    def _calendar(self, req: Request) -> Response:
+        m = _MONTH.match(req.arg("month") or "2026-01")
+        if not m:
+            return self._page("<!--title:Events--><p>Unknown month.</p>", 404)
+        y, mo = int(m.group(1)), int(m.group(2))
+        ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        py, pm = (y - 1, 12) if mo == 1 else (y, mo - 1)
+        trap = self.spec.calendar_trap
+        return self._page(
+            f"<!--title:Events {y}-{mo:02d}--><h1>Community events, {y}-{mo:02d}</h1>"
+            "<p>No events scheduled this month.</p>"
+            f'<p><a href="{trap}?month={py}-{pm:02d}">&laquo; previous month</a> | '
+            f'<a href="{trap}?month={ny}-{nm:02d}">next month &raquo;</a></p>')
+
+    def _trap(self, req: Request) -> Response | None:
+        """Unlinked endpoints for crawler robustness tests: /trap/slow/, /trap/huge/, /trap/loop/."""
+        kind = req.path[len("/trap/"):].strip("/")
+        number = req.arg("n") or ""
+        n = int(number) if number.isdigit() else 0
+        if kind == "slow":  # answers after n seconds (at most 30)
+            time.sleep(min(n or 5, 30))
+            return self._page("<!--title:Slow--><p>Sorry for the wait.</p>")
+        if kind == "huge":  # an n-kilobyte page (default 5 MB, at most 50 MB)
+            size = min(n or 5120, 51200) * 1024
+            filler = ("<p>" + "ketamine " * 110 + "</p>\n").encode()
+            body = b"<!DOCTYPE html><html><body>" + filler * (size // len(filler) + 1) + b"</body></html>"
+            return Response(200, body, "text/html; charset=utf-8")
+        if kind == "loop":  # redirects forever
+            return Response(302, b"", "text/plain", [("Location", f"/trap/loop/?n={n + 1}")])
+        return None
+
+    def __call__(self, req: Request) -> Response:
+        if req.method not in ("GET", "POST"):
+            return Response(405, b"method not allowed", "text/plain")
+        if req.path.startswith("/trap/"):
+            trapped = self._trap(req)
+            if trapped is not None:
+                return trapped
+        if self.spec.calendar_trap and req.path == self.spec.calendar_trap:
+            return self._calendar(req)
+        found, location = self._resolve(req.path)
+        if location is not None:
+            return Response(301, b"", "text/plain", [("Location", location)])
+        if found is None:
+            missing = self._file("_404.html", internal=True)
+            text = missing.read_text("utf-8") if missing else "<!--title:Not found--><h1>Page not found</h1>"
+            return self._page(text, 404)
+        name = found.name
+        ext = name[name.rfind("."):] if "." in name else ""
+        if ext == ".html":
+            return self._page(found.read_text("utf-8"))
+        if ext in (".txt", ".xml", ".css", ".js", ".svg", ".json"):
+            text = render(found.read_text("utf-8"), self.urls, self.spec.name)
+            return Response(200, text.encode("utf-8"), _TYPES[ext] + "; charset=utf-8")
+        return Response(200, found.read_bytes(), "application/octet-stream")
+
+
+def page_paths(site: str) -> list[str]:
+    """URL paths of every servable file of a clinic site (including pages robots.txt disallows)."""
+    paths: list[str] = []
+
+    def walk(node: Traversable, prefix: str) -> None:
+        for child in node.iterdir():
+            name = child.name
+            if name.startswith(("_", ".")):
+                continue
+            if child.is_dir():
+                walk(child, f"{prefix}{name}/")
+            elif name == "index.html":
+                paths.append(f"/{prefix}")
+            elif name.endswith(".html"):
+                paths.append(f"/{prefix}{name[:-5]}/")
+            else:
+                paths.append(f"/{prefix}{name}")
+
+    walk(sites_root() / site, "")
+    return sorted(paths)
