@@ -1,0 +1,128 @@
+"""Helpers shared by the backends: distances, bounding boxes, facet bit layout, highlight post-processing."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from indexer.search.base import HL_START, SearchQuery
+
+EARTH_RADIUS_KM = 6371.0088
+MAX_PER_PAGE = 100
+MAX_PAGE = 500
+PRACTITIONER_SEPARATOR = "; "
+
+#: Facet bit layout of the compact per-document mask: (facet field, value) -> bit number.
+BOOL_FACETS = ("verified", "psychiatrist", "therapist", "accepts_insurance", "telehealth")
+BITS: dict[tuple[str, str], int] = {}
+for _field, _values in (("modalities", MODALITIES), ("conditions", CONDITIONS), ("services", SERVICES),
+                        ("kind", ("clinic", "practitioner"))):
+    for _value in _values:
+        BITS[(_field, _value)] = len(BITS)
+for _field in BOOL_FACETS:
+    BITS[(_field, "true")] = len(BITS)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; the full longitude range near the poles or
+    when the box would cross the antimeridian (rare for this directory, and still correct, just wider)."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    min_lat, max_lat = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    if min_lat <= -89.9 or max_lat >= 89.9:
+        return min_lat, max_lat, -180.0, 180.0
+    dlon = math.degrees(math.asin(min(1.0, math.sin(radius_km / EARTH_RADIUS_KM) / math.cos(math.radians(lat)))))
+    if lon - dlon < -180.0 or lon + dlon > 180.0:
+        return min_lat, max_lat, -180.0, 180.0
+    return min_lat, max_lat, lon - dlon, lon + dlon
+
+
+def doc_mask(doc: dict[str, Any]) -> int:
+    mask = 0
+    for field in ("modalities", "conditions", "services"):
+        for value in doc.get(field) or ():
+            bit = BITS.get((field, value))
+            if bit is not None:
+                mask |= 1 << bit
+    kind_bit = BITS.get(("kind", doc.get("kind") or ""))
+    if kind_bit is not None:
+        mask |= 1 << kind_bit
+    for field in BOOL_FACETS:
+        if doc.get(field) is True:
+            mask |= 1 << BITS[(field, "true")]
+    return mask
+
+
+def required_mask(q: SearchQuery) -> int:
+    """Bits every hit must have: all selected modalities/conditions/services ("must offer" = AND) and flags."""
+    mask = 0
+    for field in ("modalities", "conditions", "services"):
+        for value in getattr(q, field) or ():
+            bit = BITS.get((field, value))
+            if bit is None:
+                raise ValueError(f"unknown {field} code {value!r}")
+            mask |= 1 << bit
+    if q.kind:
+        bit = BITS.get(("kind", q.kind))
+        if bit is None:
+            raise ValueError(f"unknown kind {q.kind!r}")
+        mask |= 1 << bit
+    for field, wanted in (("verified", q.verified_only), ("psychiatrist", q.psychiatrist),
+                          ("therapist", q.therapist), ("accepts_insurance", q.accepts_insurance),
+                          ("telehealth", q.telehealth)):
+        if wanted:
+            mask |= 1 << BITS[(field, "true")]
+    return mask
+
+
+def facets_from_bit_counts(total: int, counts: list[int]) -> dict[str, dict[str, int]]:
+    """Facet distribution from per-bit counts, with zero counts left out (as Meilisearch does)."""
+    out: dict[str, dict[str, int]] = {}
+    for (field, value), bit in BITS.items():
+        n = int(counts[bit] or 0)
+        if field in BOOL_FACETS:
+            dist = out.setdefault(field, {})
+            if n:
+                dist["true"] = n
+            if total - n:
+                dist["false"] = total - n
+        elif n:
+            out.setdefault(field, {})[value] = n
+        else:
+            out.setdefault(field, {})
+    return out
+
+
+def page_window(q: SearchQuery) -> tuple[int, int]:
+    """(limit, offset) with page and per_page clamped to sane bounds."""
+    per_page = max(1, min(int(q.per_page or 20), MAX_PER_PAGE))
+    page = max(1, min(int(q.page or 1), MAX_PAGE))
+    return per_page, (page - 1) * per_page
+
+
+def validate_query(q: SearchQuery) -> None:
+    """Reject impossible numeric input with ValueError (the API turns it into a 400)."""
+    for name, value, bound in (("lat", q.lat, 90.0), ("lon", q.lon, 180.0)):
+        if value is not None and not (-bound <= float(value) <= bound):
+            raise ValueError(f"{name} out of range: {value}")
+    if (q.lat is None) != (q.lon is None):
+        raise ValueError("lat and lon go together")
+    if q.radius_km is not None and not (0 < float(q.radius_km) <= 20000):
+        raise ValueError(f"radius_km out of range: {q.radius_km}")
+    if q.min_rating is not None and not (0 <= float(q.min_rating) <= 5):
+        raise ValueError(f"min_rating out of range: {q.min_rating}")
+    if q.sort not in ("relevance", "distance", "rating"):
+        raise ValueError(f"unknown sort {q.sort!r}")
+
+
+def practitioner_highlight(entries: list[str]) -> str | None:
+    """Only the practitioner entries that carry a highlight, joined; None when none matched."""
+    hit = [e for e in entries if HL_START in e]
+    return PRACTITIONER_SEPARATOR.join(hit) if hit else None

@@ -1,0 +1,229 @@
+"""One query against the embedded index.
+
+1. The filtered set F is a bitset: live (or all) AND each required facet bit AND the text matches (FTS5 ids
+   via ``group_concat``) AND the radius (R*Tree box, then exact haversine) AND min_rating.
+2. ``total`` and every facet count are ``(F & bit).bit_count()``.
+3. The page: relevance with text ranks F by bm25 (field weights) when F is at most ``RANK_CAP`` documents
+   and the words match at most ``BM25_SCAN_CAP`` (FTS5 walks every match to score F's). Broader text (words
+   in a large share of listings, where bm25's IDF is near zero and the score mostly measures field lengths)
+   ranks by tiers -- all words in the name, then in a practitioner, then elsewhere -- by rating within a tier. Rating
+   order walks the snapshot's rating list; distance order widens a circle until it holds the page.
+4. Bodies and highlights are read for the page only.
+"""
+
+from __future__ import annotations
+
+import json
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from indexer.search import bitset
+from indexer.search.base import HL_END, HL_START, SearchHit, SearchQuery, SearchResult
+from indexer.search.common import (
+    BITS,
+    bounding_box,
+    facets_from_bit_counts,
+    haversine_km,
+    page_window,
+    practitioner_highlight,
+    required_mask,
+)
+from indexer.search.fts5_query import highlight, parse
+
+if TYPE_CHECKING:
+    from indexer.search.fts5 import FTS5Backend
+
+RANK_CAP = 2000
+BM25_SCAN_CAP = 20_000  # bm25 walks every text match; words in more documents than this rank by tiers
+EXPANDING_RADII_KM = (25.0, 100.0, 400.0, 1600.0)
+_SPARSE = 3000  # below this many ids, sort the ids of F instead of walking the whole rating list
+
+
+class Search:
+    def __init__(self, backend: FTS5Backend, q: SearchQuery):
+        from indexer.search.fts5 import WEIGHTS
+
+        self.q = q
+        self.conn = backend._conn()
+        self.snap = backend.snapshot()
+        self.weights = ", ".join(str(w) for w in WEIGHTS)
+        self.point = (float(q.lat), float(q.lon)) if q.lat is not None and q.lon is not None else None
+        self.backend = backend
+        self.groups = parse(q.text, backend.vocabulary()) if q.text.strip() else []
+        self.match = " AND ".join(g.fts() for g in self.groups) if self.groups else None
+        self.distances: dict[int, float] = {}
+        self.text_count = 0
+
+    # -- the filtered set ------------------------------------------------------------------------------------
+    def _matching(self, column: str | None = None) -> int:
+        """Documents matching every query word (in one column if given): the AND of per-word bitsets, each
+        cached until the index changes -- in effect a lazily built bitmap index of the words people search."""
+        result = -1
+        for group in self.groups:
+            expression = group.fts() if column is None else "{" + column + "} : " + group.fts()
+            result &= self.backend.matching(expression, self.snap.generation)
+            if not result:
+                break
+        return max(result, 0)
+
+    def _within(self, radius_km: float, f: int) -> dict[int, float]:
+        """id -> distance for the documents of F within the radius: the R*Tree box as a bitset, AND F, then
+        haversine for just those."""
+        assert self.point is not None
+        min_lat, max_lat, min_lon, max_lon = bounding_box(*self.point, radius_km)
+        row = self.conn.execute(
+            "SELECT group_concat(id) FROM geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?",
+            (min_lat, max_lat, min_lon, max_lon)).fetchone()
+        candidates = bitset.from_csv(row[0]) & f
+        return self._distances_of(bitset.ids_of(candidates), radius_km) if candidates else {}
+
+    def _distances_of(self, ids: list[int], radius_km: float | None = None) -> dict[int, float]:
+        assert self.point is not None
+        out: dict[int, float] = {}
+        for i in range(0, len(ids), 5000):
+            chunk = ",".join(str(x) for x in ids[i:i + 5000])
+            for doc_id, lat, lon in self.conn.execute(
+                    f"SELECT id, lat, lon FROM docs WHERE id IN ({chunk}) AND lat IS NOT NULL AND lon IS NOT NULL"):
+                dist = haversine_km(lat, lon, *self.point)
+                if radius_km is None or dist <= radius_km:
+                    out[doc_id] = dist
+        return out
+
+    def filtered(self) -> int:
+        q, snap = self.q, self.snap
+        f = snap.every if q.include_stale else snap.live
+        mask = required_mask(q)
+        for bit in range(len(BITS)):
+            if mask >> bit & 1:
+                f &= snap.bits[bit]
+        if f and q.min_rating is not None:
+            row = self.conn.execute("SELECT group_concat(id) FROM docs WHERE rating >= ?",
+                                    (float(q.min_rating),)).fetchone()
+            f &= bitset.from_csv(row[0])
+        if f and self.match:
+            text = self._matching()
+            self.text_count = text.bit_count()
+            f &= text
+        if f and self.point and q.radius_km:
+            self.distances = self._within(float(q.radius_km), f)
+            f &= bitset.from_ids(self.distances, snap.nbytes)
+        return f
+
+    # -- ordering --------------------------------------------------------------------------------------------
+    def _by_rating(self, f: int, count: int, need: int, exclude: set[int] | None = None) -> list[int]:
+        """The first ``need`` ids of F in rating order."""
+        if count <= _SPARSE:
+            ids = sorted(bitset.ids_of(f), key=self.snap.sort_key)
+            return [i for i in ids if not exclude or i not in exclude][:need]
+        member = bitset.Membership(f)
+        out: list[int] = []
+        for doc_id in self.snap.by_rating:
+            if doc_id in member and (not exclude or doc_id not in exclude):
+                out.append(doc_id)
+                if len(out) >= need:
+                    break
+        return out
+
+    def _by_bm25(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
+        restrict = ""
+        if count < self.text_count:  # filters removed some matches: score only F's
+            restrict = " AND +rowid IN (" + ",".join(str(i) for i in bitset.ids_of(f)) + ")"
+        rows = self.conn.execute(
+            f"SELECT rowid, bm25(fts, {self.weights}) FROM fts WHERE fts MATCH ?{restrict}", (self.match,)).fetchall()
+        rows.sort(key=itemgetter(1))
+        end = min(need, len(rows))
+        while 0 < end < len(rows) and rows[end][1] == rows[end - 1][1]:
+            end += 1  # keep every row tied with the last one, so rating decides among them
+        key = self.snap.sort_key
+        top = sorted(rows[:end], key=lambda r: (r[1], key(r[0])))[:need]
+        return [(r[0], -float(r[1])) for r in top]
+
+    def _by_tiers(self, f: int, need: int) -> list[tuple[int, float]]:
+        assert self.match is not None
+        out: list[tuple[int, float]] = []
+        rest = f
+        for column, score in (("name", 3.0), ("practitioners", 2.0)):
+            tier = rest & self._matching(column)
+            rest &= ~tier
+            if tier and len(out) < need:
+                out.extend((i, score) for i in self._by_rating(tier, tier.bit_count(), need - len(out)))
+        if rest and len(out) < need:
+            out.extend((i, 1.0) for i in self._by_rating(rest, rest.bit_count(), need - len(out)))
+        return out
+
+    def _by_distance(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
+        """Nearest first; documents without coordinates last (by rating). Without a radius, a circle widens
+        until it holds the page: everything outside a circle is farther than everything inside it."""
+        if self.distances:
+            found = self.distances
+        else:
+            found = {}
+            for radius in EXPANDING_RADII_KM:
+                found = self._within(radius, f)
+                if len(found) >= need or len(found) >= count:
+                    break
+            else:
+                found = self._distances_of(bitset.ids_of(f))
+        ranked = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))[:need]
+        if len(ranked) < need and len(found) < count:  # the page reaches the documents without coordinates
+            placed = set(found)
+            ranked.extend((i, float("inf")) for i in self._by_rating(f, count, need, exclude=placed)
+                          if i not in placed)
+        return [(i, -d) for i, d in ranked[:need]]
+
+    def ranked(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
+        sort = self.q.sort
+        if sort == "distance" and not self.point:
+            sort = "relevance"
+        if sort == "relevance" and not self.match and self.point:
+            sort = "distance"
+        if sort == "relevance" and self.match:
+            if count <= RANK_CAP and self.text_count <= BM25_SCAN_CAP:
+                return self._by_bm25(f, count, need)
+            return self._by_tiers(f, need)
+        if sort == "distance":
+            return self._by_distance(f, count, need)
+        return [(i, -self.snap.sort_key(i)[1]) for i in self._by_rating(f, count, need)]
+
+    # -- page ------------------------------------------------------------------------------------------------
+    def _highlights(self, doc: dict[str, Any]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.groups:
+            return found
+        name = highlight(doc.get("name") or "", self.groups, HL_START, HL_END)
+        if name:
+            found["name"] = name
+        entries = [highlight(p, self.groups, HL_START, HL_END) or p for p in doc.get("practitioners") or []]
+        joined = practitioner_highlight(entries)
+        if joined:
+            found["practitioners"] = joined
+        return found
+
+    def run(self) -> SearchResult:
+        q = self.q
+        if q.text.strip() and not self.match:  # text without a searchable word matches nothing
+            return SearchResult(total=0, hits=[], facets=facets_from_bit_counts(0, [0] * len(BITS)) if q.facets else {})
+        f = self.filtered()
+        total = f.bit_count()
+        facets: dict[str, dict[str, int]] = {}
+        if q.facets:
+            facets = facets_from_bit_counts(total, [(f & b).bit_count() for b in self.snap.bits])
+        limit, offset = page_window(q)
+        ranked = self.ranked(f, total, offset + limit)[offset:] if total > offset else []
+        ids = [i for i, _ in ranked]
+        bodies: dict[int, dict[str, Any]] = {}
+        if ids:
+            id_list = ",".join(str(int(i)) for i in ids)
+            bodies = {r[0]: json.loads(r[1]) for r in self.conn.execute(
+                f"SELECT id, body FROM bodies WHERE id IN ({id_list})")}
+        hits: list[SearchHit] = []
+        for doc_id, score in ranked:
+            doc = bodies.get(doc_id)
+            if doc is None:
+                continue
+            dist = None
+            if self.point and doc.get("lat") is not None and doc.get("lon") is not None:
+                dist = haversine_km(doc["lat"], doc["lon"], *self.point)
+            hits.append(SearchHit(id=doc_id, score=float(score), document=doc, distance_km=dist,
+                                  highlights=self._highlights(doc)))
+        return SearchResult(total=total, hits=hits, facets=facets)

@@ -1,0 +1,50 @@
+"""Backends for the search contract suite: FTS5 always, Meilisearch when KDIR_MEILI_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from indexer.search.base import SearchBackend
+
+MEILI_URL = os.environ.get("KDIR_MEILI_URL", "").strip()
+
+
+def make_doc(doc_id: int, name: str, **fields: Any) -> dict[str, Any]:
+    """A complete document (every key of documents.DOC_KEYS) with neutral defaults."""
+    doc: dict[str, Any] = {
+        "id": doc_id, "kind": "clinic", "name": name, "status": "published", "stale": False, "street": None,
+        "city": None, "region": None, "postal_code": None, "lat": None, "lon": None, "website": None,
+        "phones": [], "modalities": [], "conditions": [], "services": [], "accepts_insurance": False,
+        "telehealth": False, "verified": False, "psychiatrist": False, "therapist": False,
+        "rems_claimed": False, "practitioners": [], "npis": [], "rating_value": None, "rating_count": 0,
+        "rating_sources": 0, "rating_bayes": None, "last_verified_at": None,
+        "updated_at": "2026-11-01T00:00:00+00:00",
+    }
+    doc.update(fields)
+    return doc
+
+
+@pytest.fixture(params=["fts5", pytest.param("meili", marks=pytest.mark.meili)])
+def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[SearchBackend]:
+    if request.param == "fts5":
+        from indexer.search.fts5 import FTS5Backend
+
+        fts = FTS5Backend(tmp_path / "search.sqlite3")
+        yield fts
+        fts.close()
+        return
+    if not MEILI_URL:
+        pytest.skip("KDIR_MEILI_URL not set")
+    from indexer.search.meili import MeiliBackend
+
+    meili = MeiliBackend(MEILI_URL, os.environ.get("KDIR_MEILI_KEY") or None, index=f"kdir_test_{uuid.uuid4().hex[:10]}")
+    yield meili
+    try:
+        meili.client.delete_index(meili.index_uid)
+    finally:
+        meili.close()

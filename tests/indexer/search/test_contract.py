@@ -1,0 +1,205 @@
+"""The one contract every search backend honours (FTS5 always; Meilisearch when KDIR_MEILI_URL is set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchBackend, SearchQuery
+from indexer.search.common import haversine_km
+from tests.indexer.search.conftest import make_doc
+
+AUSTIN = (30.2672, -97.7431)
+
+
+def corpus() -> list[dict[str, Any]]:
+    return [
+        make_doc(1, "Austin Ketamine Clinic", city="Austin", region="TX", postal_code="78701", lat=30.2672,
+                 lon=-97.7431, modalities=["iv_infusion", "esketamine_nasal"], conditions=["depression", "ptsd"],
+                 services=["integration_therapy", "accepts_insurance", "spravato_rems_certified"],
+                 accepts_insurance=True, rems_claimed=True, verified=True, psychiatrist=True,
+                 practitioners=["Maria Gonzalez, MD"], npis=["1234567893"], rating_value=4.8, rating_count=50,
+                 rating_sources=2, rating_bayes=4.6),
+        make_doc(2, "Hill Country Wellness", city="Round Rock", region="TX", postal_code="78664", lat=30.5083,
+                 lon=-97.6789, modalities=["oral_sublingual", "at_home"], conditions=["anxiety"],
+                 services=["ketamine_assisted_psychotherapy", "telehealth"], telehealth=True, therapist=True,
+                 practitioners=["Jonathan Whitfield, PMHNP-BC", "Sarah Lee, LCSW"], rating_value=4.2,
+                 rating_count=10, rating_sources=1, rating_bayes=4.0),
+        make_doc(3, "Denver Infusion Center", city="Denver", region="CO", postal_code="80202", lat=39.7392,
+                 lon=-104.9903, modalities=["iv_infusion"], conditions=["depression", "chronic_pain"],
+                 verified=True, practitioners=["Robert Chen, DO"], rating_value=3.9, rating_count=200,
+                 rating_sources=1, rating_bayes=3.92),
+        make_doc(4, "Emily Stone, PMHNP-BC", kind="practitioner", city="San Antonio", region="TX",
+                 postal_code="78205", lat=29.4241, lon=-98.4936, modalities=["esketamine_nasal"],
+                 conditions=["treatment_resistant_depression"], therapist=True),
+        make_doc(5, "Old Ketamine Clinic", stale=True, city="Austin", region="TX", postal_code="78701",
+                 lat=30.27, lon=-97.74, modalities=["iv_infusion"], rating_value=5.0, rating_count=5,
+                 rating_bayes=4.9),
+        make_doc(6, "Serenity Mind Institute", city="Austin", region="TX", postal_code="78703",
+                 modalities=["im_injection"], conditions=["ocd"], rating_value=4.9, rating_count=3,
+                 rating_sources=1, rating_bayes=4.2),
+    ]
+
+
+@pytest.fixture
+def loaded(backend: SearchBackend) -> SearchBackend:
+    assert backend.upsert(corpus()) == 6
+    return backend
+
+
+def ids(backend: SearchBackend, **kwargs: Any) -> list[int]:
+    return [h.id for h in backend.search(SearchQuery(per_page=100, **kwargs)).hits]
+
+
+def test_upsert_get_count_delete(backend: SearchBackend) -> None:
+    assert backend.count() == 0
+    assert backend.get(1) is None
+    backend.upsert(corpus())
+    assert backend.count() == 6
+    doc = backend.get(1)
+    assert doc == corpus()[0]
+    changed = corpus()[0] | {"name": "Austin Ketamine & Wellness"}
+    backend.upsert([changed])
+    assert backend.count() == 6
+    assert backend.get(1)["name"] == "Austin Ketamine & Wellness"  # type: ignore[index]
+    assert backend.delete([2, 999]) >= 1
+    assert backend.count() == 5
+    assert backend.get(2) is None
+    assert 2 not in ids(backend, text="hill country")
+    assert backend.health() is True
+
+
+def test_rebuild_replaces_everything(loaded: SearchBackend) -> None:
+    fresh = [make_doc(10, "Brand New Clinic", modalities=["iv_infusion"]), make_doc(11, "Second Place")]
+    assert loaded.rebuild(fresh) == 2
+    assert loaded.count() == 2
+    assert loaded.get(1) is None
+    assert ids(loaded, text="austin") == []
+    assert ids(loaded, text="brand") == [10]
+
+
+def test_name_match_ranks_first(loaded: SearchBackend) -> None:
+    hits = ids(loaded, text="ketamine")
+    assert hits[0] == 1  # "Ketamine" in the name beats a treatment label mentioning ketamine
+    assert 2 in hits  # "Ketamine-assisted psychotherapy" offered
+    assert 5 not in hits  # stale
+
+
+def test_prefix_and_typo_tolerance(loaded: SearchBackend) -> None:
+    assert 1 in ids(loaded, text="ketam")
+    assert ids(loaded, text="whitf") == [2]  # practitioner name prefix
+    assert ids(loaded, text="serenety") == [6]  # one typo
+    assert ids(loaded, text="gonzales") == [1]  # one typo in a practitioner's name
+    assert ids(loaded, text="78702") == []  # no typo tolerance on postal codes
+    assert ids(loaded, text="78701") == [1]
+    assert ids(loaded, text="1234567893") == [1]  # NPI
+
+
+def test_geo_radius_and_distance_sort(loaded: SearchBackend) -> None:
+    assert sorted(ids(loaded, lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50)) == [1, 2]
+    assert sorted(ids(loaded, lat=AUSTIN[0], lon=AUSTIN[1], radius_km=150)) == [1, 2, 4]
+    result = loaded.search(SearchQuery(lat=AUSTIN[0], lon=AUSTIN[1], sort="distance"))
+    order = [h.id for h in result.hits]
+    assert order[:4] == [1, 2, 4, 3]
+    assert order[-1] == 6  # no coordinates: last
+    by_id = {h.id: h for h in result.hits}
+    assert by_id[1].distance_km == pytest.approx(0.0, abs=0.01)
+    assert by_id[4].distance_km == pytest.approx(haversine_km(*AUSTIN, 29.4241, -98.4936), rel=1e-6)
+    assert by_id[6].distance_km is None
+    # text + radius + distance order
+    assert ids(loaded, text="clinic", lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50, sort="distance") == [1]
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"modalities": ["iv_infusion"]}, [1, 3]),
+    ({"modalities": ["iv_infusion", "esketamine_nasal"]}, [1]),  # must offer both
+    ({"conditions": ["depression"]}, [1, 3]),
+    ({"services": ["telehealth"]}, [2]),
+    ({"kind": "practitioner"}, [4]),
+    ({"kind": "clinic"}, [1, 2, 3, 6]),
+    ({"verified_only": True}, [1, 3]),
+    ({"psychiatrist": True}, [1]),
+    ({"therapist": True}, [2, 4]),
+    ({"accepts_insurance": True}, [1]),
+    ({"telehealth": True}, [2]),
+    ({"min_rating": 4.5}, [1, 6]),
+    ({"include_stale": True}, [1, 2, 3, 4, 5, 6]),
+    ({"include_stale": True, "min_rating": 4.95}, [5]),
+    ({"conditions": ["depression"], "verified_only": True, "text": "denver"}, [3]),
+])
+def test_filters(loaded: SearchBackend, kwargs: dict[str, Any], expected: list[int]) -> None:
+    result = loaded.search(SearchQuery(per_page=100, **kwargs))
+    assert sorted(h.id for h in result.hits) == expected
+    assert result.total == len(expected)
+
+
+def test_unknown_filter_code_is_an_error(loaded: SearchBackend) -> None:
+    with pytest.raises(ValueError):
+        loaded.search(SearchQuery(modalities=["snake_oil"]))
+    with pytest.raises(ValueError):
+        loaded.search(SearchQuery(lat=100.0, lon=0.0))
+
+
+def test_facet_counts(loaded: SearchBackend) -> None:
+    facets = loaded.search(SearchQuery()).facets
+    assert set(facets) == set(FACET_FIELDS)
+    assert facets["kind"] == {"clinic": 4, "practitioner": 1}
+    assert facets["modalities"] == {"iv_infusion": 2, "esketamine_nasal": 2, "oral_sublingual": 1, "at_home": 1,
+                                    "im_injection": 1}
+    assert facets["verified"] == {"true": 2, "false": 3}
+    assert facets["telehealth"] == {"true": 1, "false": 4}
+    assert facets["services"]["accepts_insurance"] == 1
+    narrowed = loaded.search(SearchQuery(modalities=["iv_infusion"])).facets  # over the filtered result set
+    assert narrowed["conditions"] == {"depression": 2, "ptsd": 1, "chronic_pain": 1}
+    assert narrowed["kind"] == {"clinic": 2}
+    assert loaded.search(SearchQuery(facets=False)).facets == {}
+
+
+def test_rating_sort_and_pagination(loaded: SearchBackend) -> None:
+    assert ids(loaded, sort="rating") == [1, 6, 2, 3, 4]  # unrated last
+    pages = [loaded.search(SearchQuery(sort="rating", per_page=2, page=p)) for p in (1, 2, 3, 4)]
+    assert [[h.id for h in r.hits] for r in pages] == [[1, 6], [2, 3], [4], []]
+    assert {r.total for r in pages} == {5}
+
+
+def test_stale_hidden_by_default(loaded: SearchBackend) -> None:
+    assert ids(loaded, text="old ketamine") == []
+    assert ids(loaded, text="old ketamine", include_stale=True) == [5]
+
+
+def test_highlight_sentinels(loaded: SearchBackend) -> None:
+    hit = loaded.search(SearchQuery(text="ketamine")).hits[0]
+    assert hit.highlights["name"] == f"Austin {HL_START}Ketamine{HL_END} Clinic"
+    hit = loaded.search(SearchQuery(text="gonzalez")).hits[0]
+    assert f"{HL_START}Gonzalez{HL_END}" in hit.highlights["practitioners"]
+    assert "<" not in hit.highlights["practitioners"]
+    assert "name" not in hit.highlights
+    assert loaded.search(SearchQuery(sort="rating")).hits[0].highlights == {}
+
+
+def test_scraped_text_cannot_forge_highlights(backend: SearchBackend) -> None:
+    backend.upsert([make_doc(1, f"Evil {HL_START}Fake{HL_END} <b>Clinic</b>")])
+    doc = backend.get(1)
+    assert doc is not None and HL_START not in doc["name"] and HL_END not in doc["name"]
+    hit = backend.search(SearchQuery(text="evil")).hits[0]
+    assert hit.highlights["name"].count(HL_START) == 1
+
+
+HOSTILE = ['"', "'", "NEAR(", "NEAR(a b, 2)", "*", "**", "AND", "OR NOT", "-", "^", "{name}: x", "name:x",
+           "(((", ")", "ketamine\"*", "'; DROP TABLE docs; --", "\x00", HL_START, "🙂", "a" * 5000,
+           " ".join(["ketamine"] * 200), "%", "_", "\\", "ketamine OR 1=1", "$(rm -rf /)", "NOT ketamine",
+           "ke*ta", '""', "col : term", "\u202e", "ｋｅｔａｍｉｎｅ"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_query_strings_never_raise(loaded: SearchBackend, text: str) -> None:
+    result = loaded.search(SearchQuery(text=text, lat=AUSTIN[0], lon=AUSTIN[1], radius_km=100))
+    assert result.total >= 0
+    assert loaded.count() == 6  # and nothing was harmed
+
+
+def test_fullwidth_and_accented_text_match(loaded: SearchBackend) -> None:
+    assert 1 in ids(loaded, text="ｋｅｔａｍｉｎｅ")
+    loaded.upsert([make_doc(7, "Clínica Señora Ketamina")])
+    assert ids(loaded, text="clinica senora") == [7]
