@@ -1,5 +1,269 @@
-"""Placeholder: replaced by the moderation blueprint."""
+"""The moderators' vetting workflow: queue, review screen, actions (POST + CSRF), audit log and export.
 
-from flask import Blueprint
+Every action goes through :mod:`indexer.curate` (which writes the audit entry and the search outbox in the same
+transaction) and then publishes the outbox so search reflects it at once. A search outage never loses the
+change: the outbox keeps it for the next publish.
+"""
 
-bp = Blueprint("moderation", __name__)
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+
+from indexer import audit, curate
+from indexer.audit import Actor
+from indexer.db.models import Flag, Provider, Review
+from web.accounts import role_required
+from web.extensions import get_db, get_search
+from web.mod_forms import (
+    ApproveForm,
+    ClearOverrideForm,
+    EditFieldForm,
+    HideReviewForm,
+    MergeForm,
+    PostForm,
+    RejectForm,
+    ResolveFlagForm,
+    SplitForm,
+)
+from web.mod_review import REASON_LABELS, review_context, review_queue
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+log = logging.getLogger(__name__)
+
+
+@bp.context_processor
+def _staff_context() -> dict[str, Any]:
+    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS}
+
+
+def actor() -> Actor:
+    return Actor(current_user.username, current_user.id)
+
+
+def publish_now() -> bool:
+    """Apply the search outbox now; on failure the outbox keeps the changes for the next publish."""
+    try:
+        from indexer.publish import publish_outbox
+
+        publish_outbox(get_db(), get_search())
+        return True
+    except Exception as exc:  # noqa: BLE001 - search may be down; the database change is committed
+        log.warning("search publish deferred: %s: %s", type(exc).__name__, exc)
+        flash("Saved. The search index will catch up shortly.", "warning")
+        return False
+
+
+def _act(form: FlaskForm, back: str, action: Callable[[Session], str]) -> Response:
+    """Validate the form, run ``action`` in one transaction, publish, flash its message, redirect back."""
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, "missing or expired form token")
+        for name, errors in form.errors.items():
+            flash(f"{name}: {'; '.join(str(e) for e in errors)}", "error")
+        return redirect(back)
+    with get_db().session() as s:
+        try:
+            message = action(s)
+            s.commit()
+        except curate.CurateError as exc:
+            s.rollback()
+            flash(str(exc), "error")
+            return redirect(back)
+    publish_now()
+    flash(message, "success")
+    return redirect(back)
+
+
+def _provider_or_404(s: Session, pid: int) -> Provider:
+    p = s.get(Provider, pid)
+    if p is None:
+        abort(404)
+    return p
+
+
+def _split_form(p: Provider, ctx_observations: list[Any]) -> SplitForm:
+    form = SplitForm()
+    form.observations.choices = [(o.id, f"#{o.id} {o.source.key}: {o.location_key}") for o, _ in ctx_observations]
+    return form
+
+
+@bp.get("")
+@role_required("moderator")
+def queue() -> str:
+    with get_db().session() as s:
+        items = review_queue(s)
+        return render_template("moderation/queue.html", items=items)
+
+
+@bp.get("/provider/<int:pid>")
+@role_required("moderator")
+def review(pid: int) -> str:
+    with get_db().session() as s:
+        p = _provider_or_404(s, pid)
+        ctx = review_context(s, p)
+        forms = {"approve": ApproveForm(), "reject": RejectForm(), "edit": EditFieldForm(),
+                 "unset": ClearOverrideForm(), "merge": MergeForm(), "split": _split_form(p, ctx.observations),
+                 "hide": HideReviewForm(), "resolve": ResolveFlagForm(), "post": PostForm()}
+        return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms)
+
+
+def _back(pid: int) -> str:
+    return url_for("moderation.review", pid=pid)
+
+
+@bp.post("/provider/<int:pid>/approve")
+@role_required("moderator")
+def approve(pid: int) -> Response:
+    form = ApproveForm()
+    return _act(form, _back(pid), lambda s: (curate.approve(s, actor(), _provider_or_404(s, pid).id,
+                                                           form.note.data or ""), "Approved and published.")[1])
+
+
+@bp.post("/provider/<int:pid>/reject")
+@role_required("moderator")
+def reject(pid: int) -> Response:
+    form = RejectForm()
+    return _act(form, _back(pid), lambda s: (curate.reject(s, actor(), _provider_or_404(s, pid).id,
+                                                          form.reason.data or ""), "Rejected.")[1])
+
+
+@bp.post("/provider/<int:pid>/edit")
+@role_required("moderator")
+def edit(pid: int) -> Response:
+    form = EditFieldForm()
+
+    def run(s: Session) -> str:
+        curate.edit_field(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.value.data or "",
+                          form.note.data or "")
+        return f"Saved an override of {form.field.data}."
+
+    return _act(form, _back(pid), run)
+
+
+@bp.post("/provider/<int:pid>/clear-override")
+@role_required("moderator")
+def clear_override(pid: int) -> Response:
+    form = ClearOverrideForm()
+
+    def run(s: Session) -> str:
+        curate.clear_override(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.note.data or "")
+        return f"Override of {form.field.data} removed: crawled evidence decides again."
+
+    return _act(form, _back(pid), run)
+
+
+@bp.post("/provider/<int:pid>/merge")
+@role_required("moderator")
+def merge(pid: int) -> Response:
+    form = MergeForm()
+
+    def run(s: Session) -> str:
+        curate.merge(s, actor(), _provider_or_404(s, pid).id, int(form.other_id.data or 0), form.reason.data or "")
+        return f"Merged #{form.other_id.data} into #{pid}."
+
+    return _act(form, _back(pid), run)
+
+
+@bp.post("/provider/<int:pid>/split")
+@role_required("moderator")
+def split(pid: int) -> Response:
+    with get_db().session() as s:
+        p = _provider_or_404(s, pid)
+        form = _split_form(p, review_context(s, p).observations)
+    created: list[int] = []
+
+    def run(s: Session) -> str:
+        new = curate.split(s, actor(), pid, list(form.observations.data or []), form.reason.data or "")
+        created.append(new.id)
+        return f"Split off as new provider #{new.id}."
+
+    return _act(form, _back(pid), run)
+
+
+@bp.post("/review/<int:rid>/hide")
+@role_required("moderator")
+def hide_review(rid: int) -> Response:
+    return _review_visibility(rid, hidden=True)
+
+
+@bp.post("/review/<int:rid>/show")
+@role_required("moderator")
+def show_review(rid: int) -> Response:
+    return _review_visibility(rid, hidden=False)
+
+
+def _review_visibility(rid: int, hidden: bool) -> Response:
+    with get_db().session() as s:
+        review_row = s.get(Review, rid)
+        if review_row is None:
+            abort(404)
+        pid = review_row.provider_id
+    form = HideReviewForm()
+    return _act(form, _back(pid), lambda s: (curate.hide_review(s, actor(), rid, form.reason.data or "", hidden),
+                                            "Review hidden." if hidden else "Review shown again.")[1])
+
+
+@bp.post("/flag/<int:fid>/resolve")
+@role_required("moderator")
+def resolve_flag(fid: int) -> Response:
+    with get_db().session() as s:
+        flag = s.get(Flag, fid)
+        if flag is None:
+            abort(404)
+        pid = flag.provider_id
+    form = ResolveFlagForm()
+    return _act(form, _back(pid), lambda s: (curate.resolve_flag(s, actor(), fid, form.resolution.data or ""),
+                                            "Flag resolved.")[1])
+
+
+@bp.get("/audit")
+@role_required("moderator")
+def audit_log() -> str:
+    action = request.args.get("action") or None
+    if action and action not in audit.ACTIONS:
+        action = None
+    provider = request.args.get("provider", type=int)
+    before = request.args.get("before", type=int)
+    with get_db().session() as s:
+        rows = audit.entries(s, action=action, provider_id=provider, before_id=before, limit=200)
+        return render_template("moderation/audit.html", rows=rows, actions=audit.ACTIONS, action=action,
+                               provider=provider)
+
+
+def _download(body: Callable[[Session], Any], mimetype: str, filename: str) -> Response:
+    def generate() -> Any:
+        with get_db().session() as s:
+            yield from body(s)
+
+    return Response(stream_with_context(generate()), mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename={filename}",
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/audit.csv")
+@role_required("moderator")
+def audit_csv() -> Response:
+    return _download(audit.iter_csv, "text/csv; charset=utf-8", "kdir-audit.csv")
+
+
+@bp.get("/audit.jsonl")
+@role_required("moderator")
+def audit_jsonl() -> Response:
+    return _download(audit.iter_jsonl, "application/x-ndjson; charset=utf-8", "kdir-audit.jsonl")

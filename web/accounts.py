@@ -1,0 +1,258 @@
+"""Moderator and admin accounts: argon2 password hashes, Flask-Login sessions, login throttling, role checks.
+
+Throttling has two layers: an account is locked for :data:`LOCK_MINUTES` after :data:`MAX_FAILURES`
+consecutive failed logins (stored on the user row, so it holds across processes), and each client IP may fail
+at most :data:`IP_MAX_FAILURES` times per :data:`IP_WINDOW_S` seconds (kept per process, or in Redis when
+``KDIR_REDIS_URL`` is set, so it holds across gunicorn workers).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort, current_app
+from flask_login import LoginManager, UserMixin, current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from indexer.db.models import ROLES, User, utcnow
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+IP_MAX_FAILURES = 20
+IP_WINDOW_S = 600
+MIN_PASSWORD_LENGTH = 10
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+F = TypeVar("F", bound=Callable[..., Any])
+_hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106 low-memory) parameters
+_dummy_hash: str | None = None
+
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Swap the password hasher (tests use cheaper parameters); returns the previous one. Hashes made with
+    other parameters still verify and are upgraded at the next successful login."""
+    global _hasher, _dummy_hash
+    previous, _hasher, _dummy_hash = _hasher, hasher, None
+    return previous
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("kdir-dummy-password-for-timing")
+    return _dummy_hash
+
+
+class AccountError(Exception):
+    """A user-facing account problem (bad name, weak password, unknown user)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_username(name: str) -> str:
+    name = name.strip().lower()
+    if not (2 <= len(name) <= 80) or not set(name) <= USERNAME_CHARS:
+        raise AccountError("username must be 2-80 characters of a-z, 0-9, '.', '_' or '-'")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 1024:
+        raise AccountError("password is too long (1024 characters at most)")
+
+
+def create_user(session: Session, username: str, password: str, role: str) -> User:
+    """Add an account (caller commits). Raises AccountError for a bad name, role, password or a duplicate."""
+    name = check_username(username)
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    check_password(password)
+    if session.scalar(select(User.id).where(func.lower(User.username) == name)) is not None:
+        raise AccountError(f"user {name!r} already exists")
+    user = User(username=name, password_hash=hash_password(password), role=role, active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def set_active(session: Session, username: str, active: bool) -> User:
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    user.active = active
+    if active:
+        user.failed_logins = 0
+        user.locked_until = None
+    return user
+
+
+class IpThrottle:
+    """Failed logins per client IP in a sliding window (in process, or shared through Redis)."""
+
+    def __init__(self, limit: int = IP_MAX_FAILURES, window_s: float = IP_WINDOW_S, redis_url: str | None = None):
+        self.limit = limit
+        self.window_s = window_s
+        self._lock = threading.Lock()
+        self._hits: dict[str, deque[float]] = defaultdict(deque)
+        self._redis: Any = None
+        if redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=2)
+
+    def _key(self, ip: str) -> str:
+        return f"kdir:loginfail:{ip}"
+
+    def blocked(self, ip: str) -> bool:
+        if self._redis is not None:
+            try:
+                return int(self._redis.get(self._key(ip)) or 0) >= self.limit
+            except Exception:  # noqa: BLE001 - Redis down: fall back to the in-process window
+                pass
+        now = time.monotonic()
+        with self._lock:
+            q = self._hits[ip]
+            while q and q[0] <= now - self.window_s:
+                q.popleft()
+            return len(q) >= self.limit
+
+    def failed(self, ip: str) -> None:
+        if self._redis is not None:
+            try:
+                pipe = self._redis.pipeline()
+                pipe.incr(self._key(ip))
+                pipe.expire(self._key(ip), int(self.window_s), nx=True)
+                pipe.execute()
+                return
+            except Exception:  # noqa: BLE001
+                pass
+        with self._lock:
+            self._hits[ip].append(time.monotonic())
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    error: str | None = None
+    locked_now: bool = False  # this failure locked the account (worth an audit entry)
+
+
+def authenticate(session: Session, username: str, password: str, *, max_failures: int = MAX_FAILURES,
+                 lock_minutes: float = LOCK_MINUTES) -> LoginResult:
+    """Check a login (caller commits the counters). Every failure answers the same vague message."""
+    vague = "Unknown user or wrong password."
+    user = find_user(session, username) if username else None
+    if user is None:
+        verify_password(_dummy(), password)  # same work either way: no user enumeration by timing
+        return LoginResult(None, vague)
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return LoginResult(None, "Too many failed attempts: this account is locked for a while.")
+    if not verify_password(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lock_minutes)
+            user.failed_logins = 0
+            return LoginResult(None, "Too many failed attempts: this account is locked for a while.", True)
+        return LoginResult(None, vague)
+    if not user.active:
+        return LoginResult(None, vague)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return LoginResult(user)
+
+
+@dataclass
+class Account(UserMixin):
+    """The logged-in user as Flask-Login sees it: a detached copy, reloaded (and re-checked) each request."""
+
+    id: int
+    username: str
+    role: str
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: str) -> bool:
+        return self.role == "admin" or self.role == role
+
+
+def _load_account(user_id: str) -> Account | None:
+    from web.extensions import get_db
+
+    if not user_id.isdigit():
+        return None
+    with get_db().session() as s:
+        user = s.get(User, int(user_id))
+        if user is None or not user.active or user.role not in ROLES:
+            return None
+        return Account(user.id, user.username, user.role)
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Login and the IP throttle (idempotent: safe to call twice)."""
+    if "kdir_accounts" in app.extensions:
+        return
+    manager = LoginManager()
+    manager.login_view = "auth.login"
+    manager.login_message = "Please log in to continue."
+    manager.session_protection = "basic"
+    manager.user_loader(_load_account)
+    manager.init_app(app)
+    settings = app.config.get("KDIR_SETTINGS")
+    redis_url = getattr(settings, "redis_url", None)
+    app.extensions["kdir_accounts"] = IpThrottle(
+        limit=int(app.config.get("KDIR_IP_MAX_FAILURES", IP_MAX_FAILURES)),
+        window_s=float(app.config.get("KDIR_IP_WINDOW_S", IP_WINDOW_S)), redis_url=redis_url)
+
+
+def ip_throttle() -> IpThrottle:
+    return current_app.extensions["kdir_accounts"]  # type: ignore[no-any-return]
+
+
+def role_required(role: str) -> Callable[[F], F]:
+    """Anonymous -> redirect to the login page; logged in without the role -> 403. Admins hold every role."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_role = role  # type: ignore[attr-defined]  # read by the route-walk test and docs
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,67 @@
+"""Flask-WTF forms of the login, moderation and operations screens (each carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from indexer.curate import EDITABLE_FIELDS
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class PostForm(FlaskForm):
+    """A bare POST button: only the CSRF token (logout, approve, start a run)."""
+
+
+class ApproveForm(FlaskForm):
+    note = StringField("Note (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("Reason (kept: a later crawl never brings the listing back)",
+                           validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class EditFieldForm(FlaskForm):
+    field = SelectField("Field", choices=list(EDITABLE_FIELDS))
+    value = TextAreaField("New value (lists: comma separated; empty clears)", validators=[Length(max=4000)])
+    note = TextAreaField("Why (kept with the override)", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class ClearOverrideForm(FlaskForm):
+    field = SelectField("Field", choices=list(EDITABLE_FIELDS))
+    note = StringField("Why", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class MergeForm(FlaskForm):
+    other_id = IntegerField("Merge this provider id into the one shown",
+                            validators=[DataRequired(), NumberRange(min=1)])
+    reason = StringField("Why", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class SplitForm(FlaskForm):
+    observations = SelectMultipleField("Observations to move to a new provider", coerce=int,
+                                       validators=[DataRequired()])
+    reason = StringField("Why", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class HideReviewForm(FlaskForm):
+    reason = StringField("Why hide this review", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class ResolveFlagForm(FlaskForm):
+    resolution = StringField("Resolution", validators=[DataRequired(), Length(min=3, max=2000)])
