@@ -1,0 +1,75 @@
+"""E-mail addresses, including obfuscated forms ("info [at] clinic [dot] com")."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])([A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,24})(?![\w-])"
+)
+_AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+(?=[\w-]+\s*(?:\[|\(|\{)\s*dot))\s*"
+_DOT = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*"
+_OBFUSCATED = re.compile(
+    rf"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}){_AT}((?:[A-Za-z0-9-]+(?:{_DOT}|\.))+)([A-Za-z]{{2,24}})\b",
+    re.I,
+)
+_DOT_SPLIT = re.compile(_DOT, re.I)
+_OBF_HINT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.I)
+_BAD_TLDS = {"png", "jpg", "jpeg", "gif", "webp", "svg", "css", "js", "ico", "bmp", "tif", "tiff", "avif"}
+_BAD_DOMAINS = ("sentry.io", "sentry-next.wixpress.com", "wixpress.com", "sentry.wixpress.com")
+
+
+def normalize_email(raw: str) -> str | None:
+    """Lower-cased address from a plain or ``mailto:`` string, or None when it is not an e-mail address."""
+    if not isinstance(raw, str):
+        return None
+    s = raw.strip()
+    if s.lower().startswith("mailto:"):
+        s = unquote(s[7:]).split("?", 1)[0].strip()
+    m = _EMAIL.fullmatch(s)
+    if not m:
+        return None
+    return _accept(s)
+
+
+def _accept(addr: str) -> str | None:
+    addr = addr.lower().strip(".")
+    local, _, domain = addr.rpartition("@")
+    if not local or ".." in addr or local.startswith(".") or local.endswith("."):
+        return None
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in _BAD_TLDS or "@2x" in addr or "@3x" in addr:
+        return None
+    if any(domain == d or domain.endswith("." + d) for d in _BAD_DOMAINS):
+        return None
+    return addr
+
+
+def find_emails(text: str) -> list[str]:
+    """E-mail addresses in ``text`` (plain and obfuscated), lower-cased, in order, without duplicates."""
+    out: list[str] = []
+    # the e-mail pattern only runs in a small window around each "@" (scanning the whole page is slow)
+    pos = text.find("@")
+    while pos != -1 and len(out) < 100:
+        lo = max(0, pos - 70)
+        window = text[lo: pos + 260]
+        nxt = -1
+        for m in _EMAIL.finditer(window):
+            if m.start(1) + lo <= pos < m.end(1) + lo:
+                e = _accept(m.group(1))
+                if e and e not in out:
+                    out.append(e)
+                nxt = m.end(1) + lo
+                break
+        pos = text.find("@", max(pos + 1, nxt))
+    if _OBF_HINT.search(text):
+        for m in _OBFUSCATED.finditer(text):
+            domain = _DOT_SPLIT.sub(".", m.group(2))
+            cand = f"{m.group(1)}@{domain}{m.group(3)}"
+            if ("[" in m.group(0) or "(" in m.group(0) or "{" in m.group(0) or "<" in m.group(0)) and (
+                e := normalize_email(cand)
+            ) and e not in out:
+                out.append(e)
+    return out

@@ -1,0 +1,271 @@
+"""Practitioners named with credentials: "Dr. Alan Reyes, DO, Medical Director", "Maria Chen, LCSW",
+"Sam Patel, PMHNP-BC", "José Núñez, M.D.". Credential codes are normalised (M.D. -> MD, Ph.D. -> PhD)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from crawler.items import Practitioner
+
+#: canonical credential codes; printed forms match with optional dots/spaces between letters
+CREDENTIALS: tuple[str, ...] = (
+    "MD", "DO", "MBBS", "PhD", "PsyD", "EdD", "PharmD", "DNP", "DNAP", "NP", "NP-C", "FNP", "FNP-BC", "FNP-C",
+    "PMHNP", "PMHNP-BC", "AGNP", "APRN", "ARNP", "CRNA", "CNS", "PA", "PA-C", "RN", "BSN", "MSN", "LPN",
+    "LCSW", "LICSW", "LISW", "LMSW", "LSW", "MSW", "LPC", "LPCC", "LCPC", "LMHC", "LCMHC", "LMFT", "MFT",
+    "LPC-S", "LCDC", "LADC", "LAC", "CADC", "MA", "MS", "MEd", "MPH", "MBA", "FAPA", "DFAPA", "FACEP", "FASA",
+    "FASAM", "DABPN", "FAAFP",
+    "LMT", "CPRP",
+)
+_NON_UPPER = re.compile(r"[^A-Z]")
+_KEY = {_NON_UPPER.sub("", c.upper()): c for c in CREDENTIALS}
+
+
+def _cred_pattern(code: str) -> str:
+    parts = []
+    for ch in code:
+        if ch == "-":
+            parts.append(r"[-\s]?")
+        else:
+            parts.append(re.escape(ch) + r"\.?")
+    return r"\s?".join(parts) if code in ("MD", "DO", "PhD", "PsyD", "EdD") else "".join(parts)
+
+
+_CRED = "(?:" + "|".join(
+    _cred_pattern(c) for c in sorted(CREDENTIALS, key=len, reverse=True)
+) + r")(?![A-Za-z])"
+_CREDSEQ = rf"{_CRED}(?:\s*(?:,|/|&|\band\b)?\s*{_CRED})*"
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LO = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+_TOK = rf"[{_UP}](?:['\u2019][{_UP}])?[{_LO}]+(?:(?:[-'\u2019]?[{_UP}]|[-'\u2019])[{_LO}]+)*"
+_PARTICLE = r"(?:de|del|della|da|dos|van|von|der|den|la|le|di|du|bin|al|ter)"
+_NAME = rf"{_TOK}(?:\s+(?:{_TOK}|[{_UP}]\.|{_PARTICLE}(?=\s))){{1,4}}"
+_ROLE_TAIL = r"(?P<role>\s*(?:,|\||\u2013|\u2014|-|:|\u00b7|\u2022)\s*[^,|;\n\u00b7\u2022]{2,70})?"
+
+_WITH_CREDS = re.compile(
+    rf"(?P<dr>\b(?:Dr|Doctor)\.?\s+)?(?P<name>{_NAME})(?:\s*,\s*|\s+)(?P<creds>{_CREDSEQ}){_ROLE_TAIL}"
+)
+_DR_ONLY = re.compile(rf"\b(?:Dr|Doctor)\.?\s+(?P<name>{_NAME}){_ROLE_TAIL}")
+_NAME_LINE = re.compile(rf"^(?:(?:Dr|Doctor)\.?\s+)?(?P<name>{_NAME})(?:\s*,?\s*(?P<creds>{_CREDSEQ}))?\.?$")
+_CREDS_LINE = re.compile(rf"^(?P<creds>{_CREDSEQ})(?P<role>\s*(?:,|\||\u2013|\u2014|-|:|\u00b7|\u2022)\s*.{{2,70}})?$")
+_ONE_CRED = re.compile(_CRED)
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ROLE_WORDS = _words(
+    "director founder co-founder cofounder owner psychiatrist physician nurse practitioner therapist counselor "
+    "counsellor psychologist anesthesiologist anaesthesiologist anesthetist crna worker coordinator manager "
+    "specialist clinician provider doctor medical clinical lead chief officer ceo coo cmo president partner "
+    "assistant integration coach prescriber consultant psychotherapist administrator fellow attending "
+    "executive"
+)
+_LEADING_NOISE = _words(
+    "meet call contact about our with by from and the for dear welcome hi hello book see ask talk visit "
+    "founder cofounder co-founder director owner psychiatrist physician therapist lead medical clinical chief "
+    "board certified licensed new"
+)
+_STOP = _words(
+    "ketamine clinic center centre therapy therapies wellness health institute infusion infusions treatment "
+    "treatments spravato depression anxiety services service team staff psychiatry medicine associates llc "
+    "pllc inc group street avenue suite road boulevard drive read learn more contact call home about privacy "
+    "policy terms book schedule appointment monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december mental behavioral "
+    "integrative healing care solutions practice office location locations"
+)
+
+
+def normalize_credential(raw: str) -> str | None:
+    """Canonical code of a printed credential ("M.D." -> "MD", "pmhnp-bc" -> "PMHNP-BC") or None."""
+    if not isinstance(raw, str):
+        return None
+    return _KEY.get(_NON_UPPER.sub("", raw.upper()))
+
+
+def split_credentials(text: str) -> list[str]:
+    """Canonical codes of every credential printed in ``text`` (e.g. an honorificSuffix "MD, PhD")."""
+    out: list[str] = []
+    if not isinstance(text, str):
+        return out
+    for m in _ONE_CRED.finditer(text):
+        code = normalize_credential(m.group(0))
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+def clean_name(raw: str) -> str | None:
+    """A person's name without titles, leading noise words or clinic words; None if it is not a name."""
+    if not isinstance(raw, str):
+        return None
+    tokens = re.sub(r"^(?:Dr|Doctor)\.?\s+", "", raw.strip()).split()
+    while tokens and tokens[0].lower().strip(".,:") in _LEADING_NOISE:
+        tokens.pop(0)
+    while tokens and normalize_credential(tokens[-1]) and tokens[-1].isupper():
+        tokens.pop()
+    if not 2 <= len(tokens) <= 5:
+        return None
+    if any(t.lower().strip(".,") in _STOP for t in tokens):
+        return None
+    if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper() or len(tokens[-1]) < 2:
+        return None
+    return " ".join(tokens)
+
+
+def _pick_segment(role: str) -> str:
+    """Of "Director Médico / Medical Director", the part with the most (English) role words (ties: last)."""
+    if " / " not in role:
+        return role
+    parts = [x.strip() for x in role.split(" / ") if x.strip()]
+    if not parts:
+        return role
+    scores = [sum(w.lower().strip(",.&") in ROLE_WORDS for w in x.split()) for x in parts]
+    best = max(scores)
+    return [x for x, sc in zip(parts, scores, strict=True) if sc == best][-1]
+
+
+def clean_role(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    role = re.split(r"[.;!?()\u00b7\u2022]|\s(?:is|was|has|who|with|and\s+(?:a|an|the))\s", raw.strip(" ,|-\u2013\u2014:\u00b7\u2022"), maxsplit=1)[0]
+    role = _pick_segment(role.split(",")[0]).strip(" ,|-\u2013\u2014:")
+    words = role.split()
+    if not words or len(words) > 8:
+        return None
+    if not any(w.lower().strip(",.&") in ROLE_WORDS for w in words):
+        return None
+    return role
+
+
+_HINT = re.compile(r"\bDr\b|\bDoctor\b|[A-Z][A-Za-z.\-]*[A-Z]\.?")
+
+
+def _likely_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of lines with a "Dr" title or a credential-like token (one regex pass over the whole page;
+    most prose lines have neither, and the full name patterns are costly)."""
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    text = "\n".join(lines)
+    out: set[int] = set()
+    for m in _HINT.finditer(text):
+        tok = m.group(0)
+        if tok in ("Dr", "Doctor") or _NON_UPPER.sub("", tok.upper()) in _KEY:
+            out.add(bisect_right(starts, m.start()) - 1)
+    return out
+
+
+def _role_line(line: str) -> str | None:
+    """A short next line naming a role, unless it names another person."""
+    if len(line) > 70 or _WITH_CREDS.search(line) or _DR_ONLY.search(line):
+        return None
+    return clean_role(line)
+
+
+_STATE_LIKE = frozenset({"MD", "PA", "MA", "MS", "DC", "DE", "ND", "NP", "MT", "LA", "CO"})
+_ZIP_AFTER = re.compile(r"\s*,?\s*\d{5}")
+
+
+def _is_place(name: str, creds: str, after: str) -> bool:
+    """"Silver Spring, MD 20910" is a place, not Dr. Silver Spring: a state-like credential followed by a ZIP,
+    or a known city of that state."""
+    codes = [c for c in split_credentials(creds)]
+    if not codes or any(c not in _STATE_LIKE for c in codes):
+        return False
+    if _ZIP_AFTER.match(after):
+        return True
+    from crawler.extract.addresses import city_in_state  # local: addresses imports nothing from here
+
+    return city_in_state(name, codes[0])
+
+
+def _merge(found: dict[str, Practitioner], name: str, creds: list[str], role: str | None) -> None:
+    key = name.casefold()
+    p = found.get(key)
+    if p is None:
+        found[key] = Practitioner(name=name, credentials=list(creds), role=role)
+        return
+    for c in creds:
+        if c not in p.credentials:
+            p.credentials.append(c)
+    if role and not p.role:
+        p.role = role
+
+
+def find_practitioners(lines: Sequence[str], *, team_page: bool = False) -> list[Practitioner]:
+    """People named with credentials or a "Dr." title in text lines, in page order, merged by name.
+
+    On team pages a name alone on its line followed by a credentials or role line also counts."""
+    found: dict[str, Practitioner] = {}
+    likely_lines = _likely_lines(lines)
+    for i, line in enumerate(lines):
+        if len(line) > 2000:
+            line = line[:2000]
+        spans: list[tuple[int, int]] = []
+        likely = i in likely_lines
+        for m in _WITH_CREDS.finditer(line) if likely else ():
+            name = clean_name(m.group("name"))
+            if not name or _is_place(m.group("name"), m.group("creds"), line[m.end("creds"):]):
+                continue
+            role = clean_role(m.group("role"))
+            if role is None and i + 1 < len(lines) and m.end() >= len(line.rstrip(" .")) - 1:
+                role = _role_line(lines[i + 1])
+            _merge(found, name, split_credentials(m.group("creds")), role)
+            spans.append(m.span())
+        for m in _DR_ONLY.finditer(line) if likely else ():
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            name = clean_name(m.group("name"))
+            if name:
+                _merge(found, name, [], clean_role(m.group("role")))
+        if team_page and len(line) <= 60 and not spans and i + 1 < len(lines):
+            m = _NAME_LINE.match(line)
+            if not m:
+                continue
+            name = clean_name(m.group("name"))
+            if not name:
+                continue
+            nxt = lines[i + 1]
+            creds = split_credentials(m.group("creds") or "")
+            cm = _CREDS_LINE.match(nxt)
+            role = None
+            if cm:
+                creds += [c for c in split_credentials(cm.group("creds")) if c not in creds]
+                role = clean_role(cm.group("role"))
+            else:
+                role = _role_line(nxt)
+            if creds or role or line.startswith(("Dr", "Doctor")):
+                _merge(found, name, creds, role)
+    return list(found.values())
+
+
+def practitioner_from_parts(
+    name: str, *, suffix: str | None = None, job_title: str | None = None, npi: str | None = None
+) -> Practitioner | None:
+    """Practitioner from structured data parts (schema.org Person name, honorificSuffix, jobTitle)."""
+    if not isinstance(name, str):
+        return None
+    creds: list[str] = []
+    m = re.match(r"^\s*(?:(?:Dr|Doctor)\.?\s+)?(?P<name>[^,]+?)(?:\s*,\s*(?P<creds>.+))?$", name)
+    base = name
+    if m:
+        base = m.group("name")
+        creds = split_credentials(m.group("creds") or "")
+    cleaned = clean_name(base) or (base.strip() if 2 <= len(base.split()) <= 5 and len(base) < 80 else None)
+    if not cleaned:
+        return None
+    for c in split_credentials(suffix or ""):
+        if c not in creds:
+            creds.append(c)
+    role = None
+    if isinstance(job_title, str) and job_title.strip():
+        # "Medical Director, Psychiatrist": the first role is the one that matters for the listing
+        role = _pick_segment(job_title.strip()[:80].split(",")[0].split(" \u00b7 ")[0]).strip() or None
+        for c in split_credentials(job_title):
+            if c not in creds and len(job_title) <= 12:
+                creds.append(c)
+    return Practitioner(name=cleaned, credentials=creds, role=role, npi=npi)

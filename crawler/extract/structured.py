@@ -1,0 +1,250 @@
+"""Structured data: JSON-LD (@graph, lists, nesting, @id references), microdata, RDFa, OpenGraph and script
+blobs (``__NEXT_DATA__``, ``window.__STATE__ = {...}``, JS object literals), gathered as plain dict nodes.
+
+Mapping the nodes to facts lives in ``schema_map``. Extruct runs on the already parsed lxml tree, and only for
+the syntaxes the page visibly contains.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import chompjs
+import extruct
+import lxml.html
+
+_SCHEMA_PREFIX = re.compile(r"^https?://(?:www\.)?schema\.org/")
+_ASSIGN = re.compile(
+    r"(?:window|self|globalThis)\s*(?:\.\s*|\[\s*['\"])(__[A-Za-z0-9_$]+__|[A-Za-z_$][\w$]*)(?:['\"]\s*\])?\s*=\s*"
+    r"|\b(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?=[\[{])"
+)
+_MAX_BLOB = 2_000_000
+_MAX_NODES = 5000
+
+
+@dataclass
+class Structured:
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # schema.org-like nodes, each with "@type"
+    blobs: list[Any] = field(default_factory=list)  # parsed script-blob data (searched for clinic-like objects)
+    meta: dict[str, str] = field(default_factory=dict)  # OpenGraph / geo / description meta tags
+
+
+def strip_type(value: Any) -> list[str]:
+    """Plain type names of an "@type" value ("https://schema.org/MedicalClinic" -> "MedicalClinic")."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for t in items:
+        if isinstance(t, str) and t:
+            out.append(_SCHEMA_PREFIX.sub("", t.strip()).rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+    return out
+
+
+def _loads(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:]
+    if text.endswith("-->"):
+        text = text[:-3]
+    text = text.strip().rstrip(";")
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        pass
+    try:
+        return chompjs.parse_js_object(text)
+    except Exception:  # noqa: BLE001 - chompjs raises assorted errors on junk; junk is skipped
+        return None
+
+
+#: keys whose nested nodes are about other things (review authors, publishers): not collected as entities
+_SKIP_KEYS = frozenset({"author", "creator", "editor", "contributor", "reviewedBy", "publisher", "review",
+                        "reviews", "copyrightHolder", "sourceOrganization", "funder", "sponsor", "mentions"})
+
+
+def _walk(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    """Collect every dict carrying an @type (top-level, @graph members, nested values) into ``out``."""
+    if depth > 12 or len(out) >= _MAX_NODES:
+        return
+    if isinstance(value, list):
+        for v in value[:2000]:
+            _walk(v, out, depth + 1)
+    elif isinstance(value, dict):
+        if "@type" in value:
+            out.append(value)
+        for k, v in value.items():
+            if isinstance(v, dict | list) and k != "@context" and k not in _SKIP_KEYS:
+                _walk(v, out, depth + 1)
+
+
+def resolve_refs(nodes: list[dict[str, Any]]) -> None:
+    """Replace {"@id": x} stubs by the full node with that @id (Yoast @graph style), one level deep."""
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
+    if not by_id:
+        return
+    for n in nodes:
+        for k, v in list(n.items()):
+            if isinstance(v, dict) and set(v) == {"@id"} and v["@id"] in by_id and by_id[v["@id"]] is not n:
+                n[k] = by_id[v["@id"]]
+            elif isinstance(v, list):
+                n[k] = [
+                    by_id[x["@id"]] if isinstance(x, dict) and set(x) == {"@id"} and x["@id"] in by_id else x
+                    for x in v
+                ]
+
+
+def _author_ids(nodes: list[dict[str, Any]]) -> set[str]:
+    """@ids referenced as authors/publishers (Yoast lists a post's author as a Person graph node)."""
+    ids: set[str] = set()
+    for n in nodes:
+        for k in _SKIP_KEYS:
+            for v in n.get(k) if isinstance(n.get(k), list) else [n.get(k)]:
+                if isinstance(v, dict) and isinstance(v.get("@id"), str):
+                    ids.add(v["@id"])
+    return ids
+
+
+def rdfa_items(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """RDFa Lite items (``vocab``/``typeof``/``property``) as nested dicts, read straight off the lxml tree.
+
+    Much faster than a full RDFa processor and enough for the schema.org markup clinic sites carry."""
+    top: list[dict[str, Any]] = []
+    stack: list[tuple[Any, dict[str, Any] | None]] = [(tree, None)]
+    count = 0
+    while stack and count < 20000:
+        el, item = stack.pop()
+        count += 1
+        pushes: list[tuple[Any, dict[str, Any] | None]] = []
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            props = (child.get("property") or "").split()
+            typeof = child.get("typeof")
+            if typeof is not None:
+                new: dict[str, Any] = {"@type": [t.rsplit(":", 1)[-1].rsplit("/", 1)[-1] for t in typeof.split()]
+                                       or ["Thing"]}
+                if props and item is not None:
+                    for prop in props:
+                        _add_prop(item, prop, new)
+                else:
+                    top.append(new)
+                pushes.append((child, new))
+                continue
+            if props and item is not None:
+                value = child.get("content") or child.get("href") or child.get("src") or child.get("resource")
+                if value is None:
+                    value = " ".join(child.text_content().split())
+                for prop in props:
+                    _add_prop(item, prop, value)
+            pushes.append((child, item))
+        stack.extend(reversed(pushes))
+    return top
+
+
+def _add_prop(item: dict[str, Any], prop: str, value: Any) -> None:
+    key = prop.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    if not key:
+        return
+    have = item.get(key)
+    if have is None:
+        item[key] = value
+    elif isinstance(have, list):
+        have.append(value)
+    else:
+        item[key] = [have, value]
+
+
+def extract_structured(tree: lxml.html.HtmlElement, html: str, base_url: str) -> Structured:
+    """All structured data of one page. ``html`` is only used for cheap "does it contain X" checks and RDFa."""
+    st = Structured()
+    found: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        stype = (script.get("type") or "").strip().lower()
+        text = script.text or ""
+        if not text.strip() or len(text) > _MAX_BLOB:
+            continue
+        if stype == "application/ld+json":
+            data = _loads(text)
+            if data is not None:
+                _walk(data, found)
+        elif stype in ("application/json", "text/json") or script.get("id") == "__NEXT_DATA__":
+            data = _loads(text)
+            if isinstance(data, dict | list):
+                st.blobs.append(data)
+                _walk(data, found)
+        elif stype in ("", "text/javascript", "application/javascript", "module") and "=" in text:
+            for data in _assigned_objects(text):
+                st.blobs.append(data)
+                _walk(data, found)
+    if "itemscope" in html:
+        try:
+            md = extruct.extract(tree, base_url, syntaxes=["microdata"], uniform=True, errors="ignore")
+            _walk(md.get("microdata") or [], found)
+        except Exception:  # noqa: BLE001 - malformed microdata is skipped, the rest of the page still counts
+            pass
+    if "typeof=" in html:
+        _walk(rdfa_items(tree), found)
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = meta.get("content")
+        if key and content and (key.startswith(("og:", "place:", "geo.", "business:", "twitter:")) or key in (
+            "icbm", "description", "application-name"
+        )) and key not in st.meta:
+            st.meta[key] = " ".join(content.split())[:1000]
+    authors = _author_ids(found)
+    resolve_refs(found)
+    st.nodes = [n for n in found if not (isinstance(n.get("@id"), str) and n["@id"] in authors
+                                         and set(strip_type(n.get("@type"))) <= {"Person"})]
+    return st
+
+
+def _assigned_objects(text: str) -> list[Any]:
+    """Objects assigned in inline JS (``window.__STATE__ = {...}``, ``var clinic = {...}``)."""
+    out: list[Any] = []
+    for m in _ASSIGN.finditer(text):
+        rest = text[m.end(): m.end() + _MAX_BLOB].lstrip()
+        if rest.startswith("JSON.parse("):
+            inner = _loads(rest[len("JSON.parse("):].split(")", 1)[0])
+            data = _loads(inner) if isinstance(inner, str) else None
+        elif rest[:1] in "{[":
+            try:
+                data = chompjs.parse_js_object(rest)
+            except Exception:  # noqa: BLE001 - not an object literal after all
+                data = None
+        else:
+            continue
+        if isinstance(data, dict | list) and data:
+            out.append(data)
+        if len(out) >= 10:
+            break
+    return out
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+
+
+def blob_texts(blobs: list[Any], *, limit: int = 60_000) -> list[str]:
+    """Human-readable strings inside script data (for app-shell pages whose content lives in JS), with
+    slugs turned into words ("iv-infusion" -> "iv infusion"). URLs, markup and code-like strings are skipped."""
+    out: list[str] = []
+    total = 0
+    stack: list[Any] = list(reversed(blobs))
+    while stack and total < limit:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(reversed(list(v.values())))
+        elif isinstance(v, list):
+            stack.extend(reversed(v[:1000]))
+        elif isinstance(v, str):
+            t = v.strip()
+            if len(t) < 3 or t.startswith(("http:", "https:", "/", "#", "{", "[", "data:")) or "<" in t or "{{" in t:
+                continue
+            if _SLUG.match(t):
+                t = re.sub(r"[-_]", " ", t)
+            elif " " not in t and not any(c.isalpha() for c in t):
+                continue
+            out.append(t[:2000])
+            total += len(t)
+    return out

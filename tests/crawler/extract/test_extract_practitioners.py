@@ -1,0 +1,94 @@
+"""Practitioner names, credentials and roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.practitioners import (
+    clean_name,
+    find_practitioners,
+    normalize_credential,
+    practitioner_from_parts,
+    split_credentials,
+)
+from crawler.items import Practitioner
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Dr. Alan Reyes, DO, Medical Director", Practitioner("Alan Reyes", ["DO"], "Medical Director")),
+    ("Maria Chen, LCSW", Practitioner("Maria Chen", ["LCSW"], None)),
+    ("Sam Patel, PMHNP-BC", Practitioner("Sam Patel", ["PMHNP-BC"], None)),
+    ("José Núñez, M.D.", Practitioner("José Núñez", ["MD"], None)),
+    ("Our founder Jane van der Berg MD, PhD leads the team.", Practitioner("Jane van der Berg", ["MD", "PhD"], None)),
+    ("Kim O'Neil-Park, PA-C | Physician Assistant", Practitioner("Kim O'Neil-Park", ["PA-C"], "Physician Assistant")),
+    ("Rachel Green, Ph.D., LMFT – Lead Integration Therapist",
+     Practitioner("Rachel Green", ["PhD", "LMFT"], "Lead Integration Therapist")),
+])
+def test_single_line_forms(line: str, expected: Practitioner) -> None:
+    assert find_practitioners([line]) == [expected]
+
+
+def test_clinic_words_are_not_people() -> None:
+    assert find_practitioners(["Ketamine Infusion Center, LLC", "Austin Wellness, PA"]) == []
+
+
+def test_team_page_two_line_layout() -> None:
+    lines = ["Our Team", "Kim Lee", "Integration Therapist", "Dr. Omar Haddad", "Anesthesiologist",
+             "Ketamine Infusion", "Learn more", "Maria Chen", "LCSW, Clinical Director"]
+    found = find_practitioners(lines, team_page=True)
+    assert found == [
+        Practitioner("Kim Lee", [], "Integration Therapist"),
+        Practitioner("Omar Haddad", [], "Anesthesiologist"),
+        Practitioner("Maria Chen", ["LCSW"], "Clinical Director"),
+    ]
+
+
+def test_two_line_layout_needs_team_page() -> None:
+    assert find_practitioners(["Kim Lee", "Integration Therapist"]) == []
+
+
+def test_role_from_next_line_is_not_another_person() -> None:
+    found = find_practitioners(["Maria Chen, LCSW", "Sam Patel, PMHNP-BC"])
+    assert [p.role for p in found] == [None, None]
+
+
+def test_same_person_merged() -> None:
+    found = find_practitioners(["Dr. Alan Reyes", "Alan Reyes, DO, Medical Director"])
+    assert found == [Practitioner("Alan Reyes", ["DO"], "Medical Director")]
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("M.D.", "MD"), ("D.O.", "DO"), ("pmhnp-bc", "PMHNP-BC"), ("PA-C", "PA-C"), ("Ph.D.", "PhD"),
+    ("Psy.D.", "PsyD"), ("L.C.S.W.", "LCSW"), ("CRNA", "CRNA"), ("FNP-BC", "FNP-BC"), ("RN", "RN"), ("XYZ", None),
+])
+def test_normalize_credential(raw: str, code: str | None) -> None:
+    assert normalize_credential(raw) == code
+
+
+def test_split_credentials() -> None:
+    assert split_credentials("MD, PhD, FAPA") == ["MD", "PhD", "FAPA"]
+    assert split_credentials("board-certified") == []
+
+
+def test_clean_name() -> None:
+    assert clean_name("Dr. Alan Reyes") == "Alan Reyes"
+    assert clean_name("Meet Maria Chen") == "Maria Chen"
+    assert clean_name("Ketamine Clinic") is None
+    assert clean_name("Madonna") is None
+
+
+def test_practitioner_from_structured_parts() -> None:
+    p = practitioner_from_parts("Dr. Alan Reyes, D.O.", suffix="FAPA", job_title="Medical Director", npi="1234567893")
+    assert p == Practitioner("Alan Reyes", ["DO", "FAPA"], "Medical Director", "1234567893")
+
+
+def test_city_state_is_not_a_person() -> None:
+    assert find_practitioners(["Visit us in Silver Spring, MD 20910", "Offices in West Chester, PA and Boston, MA",
+                               "Jane Smith, MD"]) == [Practitioner("Jane Smith", ["MD"], None)]
+
+
+def test_bilingual_role_keeps_the_english_part() -> None:
+    found = find_practitioners(["Begoña Ibáñez, LPCC · Terapeuta de integración / Integration Therapist",
+                                "Ana Ruiz, MD | Owner / Medical Director"])
+    assert [(p.name, p.role) for p in found] == [("Begoña Ibáñez", "Integration Therapist"),
+                                                ("Ana Ruiz", "Medical Director")]
