@@ -1,0 +1,173 @@
+"""Link helpers for site crawls: canonical URLs, trap detection, page categories, link extraction.
+
+Everything here is pure (no I/O) and treats its input as hostile: a URL or anchor text may be any string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree, html
+from w3lib.url import canonicalize_url, safe_url_string
+
+#: Query parameters that only track visitors or sessions: dropped before a URL is compared or fetched.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl",
+    "igshid", "ref_src", "sid", "sessionid", "session_id", "phpsessid", "jsessionid", "aspsessionid",
+    "cfid", "cftoken", "zanpid", "oly_enc_id", "oly_anon_id", "_hsenc", "_hsmi", "hsctatracking",
+})
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+_PATH_SESSION = re.compile(r";(?:jsessionid|sid|sessionid|phpsessid)=[^/?#]*", re.I)
+_SKIP_EXT = re.compile(
+    r"\.(?:pdf|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|avif|mp[34]|mov|avi|wmv|webm|zip|gz|tgz|rar|7z|exe|dmg|"
+    r"docx?|xlsx?|pptx?|css|js|json|rss|atom|woff2?|ttf|eot|ics|vcf)$", re.I)
+
+#: Page categories, most useful first. Each: (category, URL path words, anchor text words).
+CATEGORIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("team", ("team", "staff", "providers", "provider", "doctors", "physicians", "clinicians", "our-people",
+              "meet", "bio", "leadership", "medical-director"),
+     ("team", "staff", "providers", "our doctors", "physicians", "clinicians", "meet", "leadership", "bio")),
+    ("services", ("services", "service", "treatments", "treatment", "therapies", "therapy", "ketamine",
+                  "spravato", "esketamine", "infusion", "infusions", "conditions", "what-we-treat", "kap"),
+     ("services", "treatment", "therap", "ketamine", "spravato", "esketamine", "infusion", "conditions",
+      "what we treat")),
+    ("pricing", ("pricing", "prices", "price", "fees", "fee", "cost", "costs", "rates", "insurance", "payment",
+                 "financing"),
+     ("pricing", "price", "fees", "cost", "rates", "insurance", "payment", "financing")),
+    ("locations", ("locations", "location", "offices", "office", "find-us", "directions", "clinics"),
+     ("locations", "location", "offices", "directions", "find us", "clinics")),
+    ("contact", ("contact", "contact-us", "appointment", "book", "schedule", "visit"),
+     ("contact", "appointment", "book", "visit us", "get in touch")),
+    ("about", ("about", "about-us", "who-we-are", "our-story", "mission", "faq", "faqs"),
+     ("about", "who we are", "our story", "mission", "faq")),
+    ("reviews", ("reviews", "review", "testimonials", "testimonial", "patient-stories", "stories"),
+     ("reviews", "testimonials", "patient stories", "what patients say")),
+)
+#: Lower is fetched earlier.
+PRIORITY = {"home": 0, "team": 1, "services": 1, "pricing": 2, "locations": 1, "contact": 2, "about": 3,
+            "reviews": 3, "other": 9}
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+
+
+def clean_url(url: str, base: str | None = None) -> str | None:
+    """Absolute http(s) URL without tracking or session parameters and fragment, query sorted; else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or len(url) > 4096:
+        return None
+    try:
+        if base:
+            url = urljoin(base, url)
+        url = safe_url_string(url)
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    path = _PATH_SESSION.sub("", parts.path) or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)]
+    netloc = parts.netloc.lower()
+    if (parts.scheme == "http" and netloc.endswith(":80")) or (parts.scheme == "https" and netloc.endswith(":443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    rebuilt = urlunsplit((parts.scheme, netloc, path, urlencode(query), ""))
+    try:
+        return canonicalize_url(rebuilt, keep_fragments=False)
+    except ValueError:
+        return None
+
+
+def site_key(url: str) -> str:
+    """The site a URL belongs to: host[:port], lower-case, without a leading ``www.``."""
+    netloc = urlsplit(url).netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
+
+
+def same_site(url: str, key: str) -> bool:
+    return site_key(url) == key
+
+
+def pattern_key(url: str) -> str:
+    """The URL's shape: its path with digits masked, query dropped. Many pages of one shape = a calendar."""
+    return re.sub(r"\d+", "#", urlsplit(url).path.rstrip("/")) or "/"
+
+
+def trap_reason(url: str, *, max_length: int = 300, max_query_params: int = 4, max_segments: int = 8) -> str | None:
+    """Why a URL looks like a crawler trap (too long, too deep, repeated segments, file type), or None."""
+    if len(url) > max_length:
+        return "url too long"
+    parts = urlsplit(url)
+    if _SKIP_EXT.search(parts.path):
+        return "not a page"
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    if len(params) > max_query_params:
+        return "too many query parameters"
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > max_segments:
+        return "path too deep"
+    seen: dict[str, int] = {}
+    for seg in segments:
+        seen[seg] = seen.get(seg, 0) + 1
+        if seen[seg] > 2:
+            return "repeated path segment"
+    return None
+
+
+def categorize(url: str, text: str = "") -> str:
+    """The category of the page a link points to (``home``, ``team``, ``services``, ... or ``other``)."""
+    parts = urlsplit(url)
+    path = parts.path.lower().strip("/")
+    if not path and not parts.query:
+        return "home"
+    words = set(_WORD_SPLIT.split(path))
+    slug_parts = path.split("/")
+    anchor = " ".join(str(text).lower().split())[:200]
+    for category, url_words, _text_words in CATEGORIES:
+        if words & set(url_words) or any(s in url_words for s in slug_parts):
+            return category
+    for category, _url_words, text_words in CATEGORIES:
+        if anchor and any(w in anchor for w in text_words):
+            return category
+    return "other"
+
+
+def extract_links(body: bytes | str, base_url: str, *, encoding: str | None = None, limit: int = 2000) -> list[Link]:
+    """``<a href>`` links of an HTML page (absolute, cleaned, deduplicated, in document order)."""
+    if not body:
+        return []
+    try:
+        parser = html.HTMLParser(encoding=encoding) if isinstance(body, bytes) and encoding else None
+        doc = html.document_fromstring(body, parser=parser, base_url=base_url)
+    except (etree.ParserError, ValueError, LookupError):
+        return []
+    base = base_url
+    base_el = doc.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(base_url, base_el.get("href", "")) or base_url
+    out: list[Link] = []
+    seen: set[str] = set()
+    for a in doc.iter("a", "area"):
+        href = a.get("href")
+        if not href or href.strip().lower().startswith(("mailto:", "tel:", "javascript:", "data:", "#")):
+            continue
+        rel = (a.get("rel") or "").lower()
+        if "nofollow" in rel.split():
+            continue
+        url = clean_url(href, base)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        text = " ".join(a.text_content().split())[:200] if a.tag == "a" else (a.get("alt") or "")
+        out.append(Link(url, text))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,253 @@
+"""Run a spider in a subprocess (Twisted's reactor cannot restart in-process) and return its crawl run id.
+
+    run_id = run_spider("clinic_site", {"urls": "https://a.example"}, settings=Settings.from_env())
+
+The run is created here first (so the caller knows its id even if the crawl dies) and the subprocess attaches
+to it with ``-a run_id=N``. With a JOBDIR, the run id is kept in ``JOBDIR/kdir_run_id`` so that resuming the
+same JOBDIR continues the same run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kdir.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ID_FILE = "kdir_run_id"
+SPIDERS = ("clinic_site", "directory", "nppes", "osm")
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl subprocess failed; the message is one line with the reason and the log's last line."""
+
+    def __init__(self, message: str, run_id: int | None = None):
+        super().__init__(message)
+        self.run_id = run_id
+
+
+def source_of(spider: str, args: dict[str, str]) -> tuple[str, str]:
+    """(source key, source kind) of a spider run: ``directory`` runs are per directory definition."""
+    if spider == "directory":
+        name = args.get("source", "").strip()
+        if not name:
+            raise ValueError("the directory spider needs -a source=NAME (a YAML file in crawler/sources/)")
+        return f"directory:{name}", "directory"
+    if spider == "nppes":
+        return "nppes", "registry"
+    if spider == "osm":
+        return "osm", "osm"
+    return spider, "clinic_site"
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """The subprocess environment: ours, with the effective settings spelt out as KDIR_* variables."""
+    env = dict(os.environ)
+    env.update({
+        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+        "KDIR_ENV": settings.env,
+        "KDIR_DATABASE_URL": settings.database_url,
+        "KDIR_NPPES_URL": settings.nppes_url,
+        "KDIR_OVERPASS_URL": settings.overpass_url,
+        "KDIR_VAR_DIR": str(settings.var_dir),
+        "KDIR_DRIFT_THRESHOLD": str(settings.drift_threshold),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    })
+    if settings.secret_key:
+        env["KDIR_SECRET_KEY"] = settings.secret_key
+    if settings.redis_url:
+        env["KDIR_REDIS_URL"] = settings.redis_url
+    else:
+        env.pop("KDIR_REDIS_URL", None)
+    return env
+
+
+@dataclass
+class CrawlProcess:
+    """A running crawl: the subprocess, its run id and the tail of its log (also written to ``log_path``)."""
+
+    run_id: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=40))
+    _reader: threading.Thread | None = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self.process.wait(timeout=timeout)
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        return code
+
+
+def check_args(spider: str, args: dict[str, str], settings: Settings) -> None:
+    """Build the spider in-process (no crawl) so that bad arguments fail before a run is recorded."""
+    import importlib
+
+    if spider not in SPIDERS:
+        raise ValueError(f"unknown spider {spider!r}; choose one of {', '.join(SPIDERS)}")
+    module = importlib.import_module(f"crawler.spiders.{spider}")
+    cls = next(v for v in vars(module).values() if isinstance(v, type) and getattr(v, "name", None) == spider)
+    kwargs = {k: v for k, v in args.items() if k != "run_id"}
+    if spider in ("nppes", "osm"):
+        kwargs.setdefault("api", settings.nppes_url if spider == "nppes" else settings.overpass_url)
+    try:
+        cls(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"bad arguments for {spider}: {exc}") from None
+
+
+def prepare_run(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
+                jobdir: str | None = None) -> int:
+    """Check the arguments, create the crawl run (or find the one of a resumed JOBDIR) and return its id."""
+    from indexer.db import Database
+    from indexer.storage import ObservationStore
+
+    check_args(spider, args, settings)
+    key, kind = source_of(spider, args)
+    marker = Path(jobdir) / RUN_ID_FILE if jobdir else None
+    if marker is not None and marker.exists():
+        text = marker.read_text("utf-8").strip()
+        if text.isdigit():
+            return int(text)
+    db = Database.connect(settings.database_url, migrate=True)
+    try:
+        run_id = ObservationStore(db.factory).start_run(key, spider, kind=kind, trigger=trigger, args=dict(args))
+    finally:
+        db.dispose()
+    if marker is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(run_id), "utf-8")
+    return run_id
+
+
+def spawn_spider(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
+                 jobdir: str | None = None, extra_settings: dict[str, Any] | None = None,
+                 on_line: Callable[[str], None] | None = None, run_id: int | None = None) -> CrawlProcess:
+    """Start ``python -m scrapy crawl`` for a new (or resumed) run and return at once.
+
+    With ``run_id`` the process attaches to that existing run (distributed mode: several processes, one run).
+    """
+    if run_id is None:
+        run_id = prepare_run(spider, args, settings=settings, trigger=trigger, jobdir=jobdir)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"run_id={run_id}"]
+    for k, v in args.items():
+        if k == "run_id":
+            continue
+        cmd += ["-a", f"{k}={v}"]
+    merged: dict[str, Any] = {"KDIR_TRIGGER": trigger, "KDIR_CRAWL_ID": str(run_id), "KDIR_MIGRATE": 0,
+                              "KDIR_DATABASE_URL": settings.database_url,
+                              "KDIR_DRIFT_THRESHOLD": settings.drift_threshold}
+    if jobdir:
+        merged["JOBDIR"] = str(Path(jobdir).resolve())
+    merged.update(extra_settings or {})
+    for k, v in merged.items():
+        cmd += ["-s", f"{k}={v}"]
+    log_dir = Path(settings.var_dir) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"crawl-{run_id}.log"
+    n = 1
+    while log_path.exists():  # a resumed run, or another process of a distributed one
+        n += 1
+        log_path = log_dir / f"crawl-{run_id}.{n}.log"
+    log_path.touch()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(settings), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    crawl = CrawlProcess(run_id=run_id, process=proc, log_path=log_path)
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        with log_path.open("ab") as log:
+            for raw in proc.stdout:
+                log.write(raw)
+                line = raw.decode("utf-8", "replace").rstrip()
+                crawl.tail.append(line)
+                if on_line is not None:
+                    with contextlib.suppress(Exception):  # a progress display must not kill the crawl
+                        on_line(line)
+
+    crawl._reader = threading.Thread(target=pump, name=f"crawl-{run_id}-log", daemon=True)
+    crawl._reader.start()
+    return crawl
+
+
+def finish_failed(settings: Settings, run_id: int, error: str) -> None:
+    """Mark a run failed when its process died before recording the end itself."""
+    from indexer.db import Database
+    from indexer.db.models import CrawlRun
+    from indexer.storage import ObservationStore
+
+    db = Database.connect(settings.database_url)
+    try:
+        with db.session() as s:
+            run = s.get(CrawlRun, run_id)
+            still_running = run is not None and run.status == "running"
+        if still_running:
+            ObservationStore(db.factory).finish_run(run_id, error=error)
+    finally:
+        db.dispose()
+
+
+def run_status(settings: Settings, run_id: int) -> dict[str, Any]:
+    """The recorded figures of a run: status, items, new, pages, errors, suspect reason, error."""
+    from indexer.db import Database
+    from indexer.db.models import CrawlRun
+
+    db = Database.connect(settings.database_url)
+    try:
+        with db.session() as s:
+            run = s.get(CrawlRun, run_id)
+            if run is None:
+                raise KeyError(f"no crawl run {run_id}")
+            duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+            return {"id": run.id, "status": run.status, "items": run.items_count, "new": run.new_count,
+                    "pages": run.pages_count, "errors": run.errors_count, "suspect_reason": run.suspect_reason,
+                    "error": run.error, "status_codes": dict(run.status_codes or {}), "duration": duration}
+    finally:
+        db.dispose()
+
+
+def run_spider(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
+               jobdir: str | None = None, extra_settings: dict[str, Any] | None = None,
+               on_line: Callable[[str], None] | None = None, timeout: float | None = None,
+               run_id: int | None = None) -> int:
+    """Run a crawl to its end in a subprocess; return the crawl run id, raise CrawlFailed on failure.
+
+    ``run_id`` attaches to an existing run instead of creating one (a scheduler that records the run first,
+    or a second process of a distributed crawl).
+    """
+    started = time.monotonic()
+    if run_id is not None:
+        check_args(spider, args, settings)
+    crawl = spawn_spider(spider, args, settings=settings, trigger=trigger, jobdir=jobdir,
+                         extra_settings=extra_settings, on_line=on_line, run_id=run_id)
+    try:
+        code = crawl.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        crawl.process.terminate()
+        crawl.wait(timeout=30)
+        code = None
+    last = next((ln for ln in reversed(crawl.tail) if ln.strip()), "")
+    if code != 0:
+        why = f"timed out after {time.monotonic() - started:.0f}s" if code is None else f"exit code {code}"
+        finish_failed(settings, crawl.run_id, f"crawl process {why}")
+        raise CrawlFailed(f"crawl {spider} (run {crawl.run_id}) failed: {why}; last log line: {last[:300]}"
+                          f" (log: {crawl.log_path})", crawl.run_id)
+    status = run_status(settings, crawl.run_id)
+    if status["status"] == "running":
+        finish_failed(settings, crawl.run_id, "crawl process ended without recording the run")
+        raise CrawlFailed(f"crawl {spider} (run {crawl.run_id}) ended without recording the run; last log line: "
+                          f"{last[:300]} (log: {crawl.log_path})", crawl.run_id)
+    if status["status"] == "failed":
+        raise CrawlFailed(f"crawl {spider} (run {crawl.run_id}) failed: {status['error']} (log: {crawl.log_path})",
+                          crawl.run_id)
+    return crawl.run_id

@@ -1,0 +1,295 @@
+"""Crawl one clinic website as a unit: home page, sitemap, navigation; then combine its pages into items.
+
+A site's seed request goes through the scheduler (so JOBDIR and the Redis frontier distribute sites); the
+site's other pages are fetched by the same callback through ``engine.download_async`` -- still through every
+downloader middleware (robots.txt, Crawl-delay, retries, size caps) and the host's download slot (politeness),
+but never split across processes. When the site is done, ``combine_site`` turns its pages into one item per
+location.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from crawler import navigation as nav
+from crawler.spiders._ledger import RedisSiteLedger, SiteLedger
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.items import ProviderItem
+
+logger = logging.getLogger(__name__)
+
+
+class SiteCrawlSpider(Spider):
+    """Base of the spiders that crawl clinic websites (``clinic_site``, ``directory``)."""
+
+    #: ``source`` of the items built from clinic websites.
+    site_source = "clinic_site"
+    _ledger: SiteLedger | None
+    _pending_sites: dict[str, int]  # site -> items not yet through the pipeline
+    _item_site: dict[int, str]  # id(item) -> site
+    robots_sitemaps: dict[str, list[str]]  # netloc -> Sitemap: URLs of its robots.txt (CrawlDelayMiddleware)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteCrawlSpider:
+        spider: SiteCrawlSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
+        spider._ledger = None
+        spider.robots_sitemaps = {}
+        spider._site_gate = asyncio.Semaphore(max(1, crawler.settings.getint("KDIR_MAX_ACTIVE_SITES", 16)))
+        spider._pending_sites = {}
+        spider._item_site = {}
+        for sig in (signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(spider._item_left, signal=sig)
+        crawler.signals.connect(spider._item_failed, signal=signals.item_error)
+        return spider
+
+    @property
+    def ledger(self) -> SiteLedger:
+        """Built on first use: add-ons (distributed mode) adjust the settings after the spider is created."""
+        if self._ledger is None:
+            s = self.crawler.settings
+            if s.getbool("KDIR_DISTRIBUTED_ACTIVE"):
+                from crawler.middlewares import redis_prefix
+
+                ledger = RedisSiteLedger(s["REDIS_URL"], redis_prefix(s), s.getint("KDIR_REDIS_KEY_TTL"),
+                                         s.getfloat("KDIR_CLAIM_TTL", 30.0))
+                ledger.start_beating()
+                self._ledger = ledger
+            else:
+                self._ledger = SiteLedger(s.get("JOBDIR"))
+        return self._ledger
+
+    # -- seeds -------------------------------------------------------------------------------------------
+    def claim_site(self, key: str) -> bool:
+        """Called by SiteClaimMiddleware before a seed is fetched: False = someone has (had) this site."""
+        return self.ledger.claim(key)
+
+    def site_request(self, url: str) -> Request | None:
+        """The seed request of a clinic website, or None when the URL is unusable or the site already done."""
+        clean = nav.clean_url(url)
+        if clean is None:
+            self.crawler.stats.inc_value("kdir/sites/bad_url")
+            return None
+        parts = urlsplit(clean)
+        home = f"{parts.scheme}://{parts.netloc}/"
+        key = nav.site_key(home)
+        if self.ledger.is_done(key):
+            self.crawler.stats.inc_value("kdir/sites/skipped_done")
+            return None
+        # dont_filter: a resumed crawl must re-seed unfinished sites; duplicates are dropped by the site claim.
+        return Request(home, callback=self.parse_site, errback=self.site_failed, dont_filter=True,
+                       meta={"kdir_site": key, "kdir_seed": True, "kdir_seed_url": clean})
+
+    def site_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if failure.check(IgnoreRequest) and "already claimed" in failure.getErrorMessage():
+            return  # a duplicate seed: the site is crawled by its first seed
+        self.crawler.stats.inc_value("kdir/sites/failed")
+        logger.warning("site seed failed: %s (%s)", getattr(request, "url", "?"), failure.getErrorMessage())
+
+    # -- one site ------------------------------------------------------------------------------------------
+    async def parse_site(self, response: Response) -> AsyncIterator[ProviderItem]:
+        from crawler.extract.site import combine_site
+
+        key = response.meta["kdir_site"]
+        async with self._site_gate:
+            crawl = _SiteCrawl(self, key, response)
+            pages = await crawl.run()
+        stats = self.crawler.stats
+        stats.inc_value("kdir/sites/crawled")
+        home = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}/"
+        try:
+            items = combine_site(pages, source=self.site_source, site_url=home, fetched_at=datetime.now(UTC))
+        except Exception:
+            stats.inc_value("kdir/sites/combine_errors")
+            logger.exception("combine_site failed for %s", home)
+            items = []
+        if not items:
+            stats.inc_value("kdir/sites/no_items")
+            self.ledger.mark_done(key)
+            return
+        # The site is done once every item has left the pipeline (stored or dropped): see _item_left.
+        self._pending_sites[key] = len(items)
+        for item in items:
+            self._item_site[id(item)] = key
+        for item in items:
+            yield item
+
+    def _item_failed(self, item: Any, **_kw: Any) -> None:
+        """An item the pipeline could not handle (e.g. the database was down): its site stays unfinished, so a
+        resumed crawl fetches it again."""
+        key = self._item_site.pop(id(item), None)
+        if key is not None:
+            self._pending_sites[key] = 10**9  # never reaches zero in this process
+
+    def _item_left(self, item: Any, **_kw: Any) -> None:
+        key = self._item_site.pop(id(item), None)
+        if key is None:
+            return
+        self._pending_sites[key] -= 1
+        if self._pending_sites[key] <= 0:
+            del self._pending_sites[key]
+            self.ledger.mark_done(key)
+
+    def closed(self, reason: str) -> None:
+        if getattr(self, "_ledger", None) is not None:
+            self._ledger.close()  # type: ignore[union-attr]
+
+
+class _SiteCrawl:
+    """The frontier of one site: prioritised by page category, capped in pages, depth and URL patterns."""
+
+    def __init__(self, spider: SiteCrawlSpider, key: str, home: Response):
+        s = spider.crawler.settings
+        self.spider = spider
+        self.stats = spider.crawler.stats
+        self.engine = spider.crawler.engine
+        self.home = home
+        self.keys = {key, nav.site_key(home.url)}  # the home page may redirect (http -> https, www.)
+        self.page_cap = s.getint("KDIR_SITE_PAGE_CAP", 40)
+        self.max_depth = s.getint("KDIR_SITE_DEPTH", 3)
+        self.pattern_cap = s.getint("KDIR_PATTERN_CAP", 5)
+        self.concurrency = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
+        self.sitemap_max = s.getint("KDIR_SITEMAP_MAX_URLS", 500)
+        self.trap_kw = {"max_length": s.getint("KDIR_MAX_URL_LENGTH", 300),
+                        "max_query_params": s.getint("KDIR_MAX_QUERY_PARAMS", 4),
+                        "max_segments": s.getint("KDIR_MAX_PATH_SEGMENTS", 8)}
+        self.seen: set[str] = set()
+        self.patterns: dict[str, int] = {}
+        self.frontier: list[tuple[int, int, int, str, str]] = []  # (priority, depth, order, url, category)
+        self.order = 0
+        self.fetched = 1  # the home page
+        self.pages: list[Any] = []
+
+    async def run(self) -> list[Any]:
+        for url in (self.home.url, self.home.request.url if self.home.request else None,
+                    self.home.meta.get("kdir_seed_url")):
+            if url and (clean := nav.clean_url(url)):
+                self.seen.add(clean)
+        self.process(self.home, 0)
+        seed_url = self.home.meta.get("kdir_seed_url")
+        if seed_url:  # a seed pointing at a deeper page (a location page) is fetched as well
+            self.offer(seed_url, "", 1)
+        await self.read_sitemap()
+        while self.frontier and self.fetched < self.page_cap:
+            batch = []
+            while self.frontier and len(batch) < self.concurrency and self.fetched + len(batch) < self.page_cap:
+                _prio, depth, _order, url, _cat = heapq.heappop(self.frontier)
+                batch.append((url, depth))
+            self.fetched += len(batch)
+            results = await asyncio.gather(*(self.fetch(url) for url, _ in batch))
+            for (_url, depth), resp in zip(batch, results, strict=True):
+                if resp is not None:
+                    self.process(resp, depth)
+        if self.frontier:
+            self.stats.inc_value("kdir/sites/page_cap_reached")
+        # Pages arrive in network order; a fixed order makes the combined items (and their content hashes, so
+        # the store's "unchanged") independent of timing.
+        home = self.pages[:1]
+        return home + sorted(self.pages[1:], key=lambda p: str(getattr(p, "url", "")))
+
+    async def fetch(self, url: str) -> Response | None:
+        req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta={"kdir_site": next(iter(self.keys))})
+        try:
+            return await self.engine.download_async(req)
+        except Exception as exc:  # noqa: BLE001 - robots, timeouts, size caps, DNS: a page lost, not the site
+            self.stats.inc_value("kdir/pages/errors")
+            self.stats.inc_value(f"kdir/pages/errors/{type(exc).__name__}")
+            logger.info("page not fetched: %s (%s: %s)", url, type(exc).__name__, exc)
+            return None
+
+    def offer(self, url: str, text: str, depth: int) -> None:
+        clean = nav.clean_url(url)
+        if clean is None or clean in self.seen or nav.site_key(clean) not in self.keys:
+            return
+        self.seen.add(clean)
+        if nav.trap_reason(clean, **self.trap_kw):
+            self.stats.inc_value("kdir/links/trap")
+            return
+        category = nav.categorize(clean, text)
+        if depth > self.max_depth or (category == "other" and depth > 1):
+            self.stats.inc_value("kdir/links/too_deep")
+            return
+        pattern = nav.pattern_key(clean)
+        self.patterns[pattern] = self.patterns.get(pattern, 0) + 1
+        if self.patterns[pattern] > self.pattern_cap:
+            self.stats.inc_value("kdir/links/pattern_cap")
+            return
+        self.order += 1
+        heapq.heappush(self.frontier, (nav.PRIORITY.get(category, 9), depth, self.order, clean, category))
+
+    def process(self, response: Response, depth: int) -> None:
+        from crawler.extract.page import extract_page
+
+        if response.status != 200 or not isinstance(response, TextResponse):
+            self.stats.inc_value("kdir/pages/skipped")
+            return
+        if nav.site_key(response.url) not in self.keys:  # redirected off the site
+            self.stats.inc_value("kdir/pages/offsite_redirect")
+            return
+        ctype = response.headers.get(b"Content-Type", b"text/html").decode("latin-1").lower()
+        if "html" not in ctype and "xml" not in ctype:
+            self.stats.inc_value("kdir/pages/skipped")
+            return
+        try:
+            facts = extract_page(response.body, response.url, encoding=response.encoding)
+        except Exception:  # noqa: BLE001 - hostile HTML must never stop the crawl
+            self.stats.inc_value("kdir/pages/extract_errors")
+            logger.exception("extract_page failed on %s", response.url)
+            facts = None
+        if facts is not None:
+            self.pages.append(facts)
+        # The extractor already parsed the page and collected its links; parse again only when it could not.
+        links = facts.links if facts is not None and not facts.error and facts.links else \
+            nav.extract_links(response.body, response.url, encoding=response.encoding)
+        for link in links:
+            self.offer(link.url, link.text, depth + 1)
+
+    async def read_sitemap(self) -> None:
+        """The sitemaps named in robots.txt (same site only), else /sitemap.xml."""
+        parts = urlsplit(self.home.url)
+        named = [u for u in self.spider.robots_sitemaps.get(parts.netloc, [])
+                 if (c := nav.clean_url(u)) and nav.site_key(c) in self.keys]
+        locs: list[str] = []  # absolute
+        for sitemap_url in named[:3] or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]:
+            resp = await self._get_quiet(sitemap_url)
+            if resp is not None:
+                locs.extend(urljoin(sitemap_url, loc) for loc in self._sitemap_locs(resp.body))
+        for sub in [u for u in locs if u.endswith(".xml")][:5]:  # a sitemap index: one level down
+            sub_resp = await self._get_quiet(sub)
+            if sub_resp is not None:
+                locs.extend(urljoin(sub, loc) for loc in self._sitemap_locs(sub_resp.body))
+        for loc in locs[: self.sitemap_max]:
+            if not loc.endswith(".xml"):
+                self.offer(loc, "", 1)
+
+    async def _get_quiet(self, url: str) -> Response | None:
+        req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta={"dont_retry": True})
+        try:
+            resp = await self.engine.download_async(req)
+        except Exception:  # noqa: BLE001 - no sitemap is normal
+            return None
+        return resp if resp.status == 200 and resp.body else None
+
+    def _sitemap_locs(self, body: bytes) -> list[str]:
+        try:
+            sitemap = Sitemap(body)
+            return [str(entry["loc"]).strip() for entry in sitemap if entry.get("loc")][: self.sitemap_max]
+        except Exception:  # noqa: BLE001 - malformed XML: no sitemap
+            self.stats.inc_value("kdir/sitemap/invalid")
+            return []

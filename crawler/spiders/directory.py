@@ -1,0 +1,110 @@
+"""directory: crawl a provider directory described by a YAML file in crawler/sources/.
+
+    scrapy crawl directory -a source=sample [-a base_url=http://127.0.0.N:PORT] [-a sources_dir=DIR]
+
+List pages -> detail pages (one item each, source ``directory:<name>``); each clinic's own website, when the
+detail page links to it, is crawled as by clinic_site (items with source ``clinic_site``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+
+from crawler import navigation as nav
+from crawler.items import Address, ProviderItem, Rating
+from crawler.spiders._sitecrawl import SiteCrawlSpider
+from crawler.spiders._sources import LIST_FIELDS, load_source
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value.replace(",", ".")) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    return int(digits) if digits and len(digits) < 9 else None
+
+
+class DirectorySpider(SiteCrawlSpider):
+    name = "directory"
+    source_kind = "directory"
+    custom_settings = {"DEPTH_LIMIT": 0}  # pagination depth is capped by the definition's max_pages
+
+    def __init__(self, source: str | None = None, base_url: str | None = None, sources_dir: str | None = None,
+                 run_id: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError("the directory spider needs -a source=NAME (a YAML file in crawler/sources/)")
+        self.definition = load_source(source, base_url=base_url, directory=Path(sources_dir) if sources_dir else None)
+        self.source_key = self.definition.key
+        self.source_name = self.definition.title
+        self.run_id = run_id
+        self.spider_args = {k: v for k, v in (("source", source), ("base_url", base_url)) if v}
+        self.dir_site = nav.site_key(self.definition.base_url)
+        self.listing_pages = 0
+        self.listings = 0
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.definition.absolute_start_urls():
+            yield Request(url, callback=self.parse_list)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        self.listing_pages += 1
+        d = self.definition
+        for href in d.links.extract(response):
+            url = nav.clean_url(href, response.url)
+            if url is None or not nav.same_site(url, self.dir_site):
+                continue
+            if self.listings >= d.max_listings:
+                self.crawler.stats.inc_value("kdir/directory/listing_cap")
+                break
+            self.listings += 1
+            yield Request(url, callback=self.parse_detail, priority=1)
+        if d.next_page is not None and self.listing_pages < d.max_pages:
+            nxt = d.next_page.extract(response)
+            url = nav.clean_url(nxt[0], response.url) if nxt else None
+            if url and nav.same_site(url, self.dir_site):
+                yield Request(url, callback=self.parse_list)
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        d = self.definition
+        values = {k: sel.extract(response) for k, sel in d.detail.items()}
+
+        def one(key: str) -> str | None:
+            found = values.get(key) or []
+            return found[0] if found else None
+
+        address = Address(street=one("street"), city=one("city"), region=one("region"),
+                          postal_code=one("postal_code"))
+        if not (address.street or address.city or address.postal_code):
+            address = None
+        rating = None
+        value = _float(one("rating"))
+        if value is not None:
+            rating = Rating(value=value, count=_int(one("review_count")), best=_float(one("rating_best")) or 5.0)
+        website = nav.clean_url(one("website") or "", response.url) if one("website") else None
+        telehealth_text = (one("telehealth") or "").lower()
+        item = ProviderItem(
+            source=d.key, source_url=response.url, fetched_at=datetime.now(UTC), kind="clinic", name=one("name"),
+            website=website, phones=values.get("phones", []), email=one("email"), address=address,
+            npi=one("npi"), rating=rating, location_key=nav.clean_url(response.url) or response.url,
+            telehealth=True if telehealth_text in ("yes", "true", "available") else None,
+            **{k: list(dict.fromkeys(values.get(k, []))) for k in LIST_FIELDS if k != "phones"})
+        yield item
+        if website and d.follow_website and not nav.same_site(website, self.dir_site):
+            req = self.site_request(website)
+            if req is not None:
+                yield req

@@ -1,0 +1,188 @@
+"""End-to-end: real crawls (Scrapy subprocesses) of the bundled sample web, compared with its ground truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.runner import run_status, spawn_spider
+from kdir.config import Settings
+from kdir.sampleweb import SampleWeb, get_truth
+from kdir.sampleweb.truth import Truth
+from tests.crawler.conftest import FAST, crawl_settings, observations
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Crawled:
+    web: SampleWeb
+    truth: Truth
+    settings: Settings
+    runs: dict[str, int]
+
+
+def _verified_states() -> str:
+    """States of the practitioners the registry should confirm (a full 51-state sweep is needlessly slow)."""
+    return ",".join(sorted({p.state for _lst, p in get_truth().practitioners() if p.verification == "verified"}))
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """The four spiders crawl the sample web at the same time (separate processes, one database)."""
+    with SampleWeb(first_octet=60, port=0) as web:
+        settings = crawl_settings(Path(tmp_path_factory.mktemp("sampleweb")), KDIR_NPPES_URL=web.nppes_url,
+                                  KDIR_OVERPASS_URL=web.overpass_url)
+        fast = {**FAST, "KDIR_MAX_CRAWL_DELAY": 0.2}
+        jobs = {
+            "clinic_site": {"urls": ",".join(web.sites.values())},
+            "directory": {"source": "sample", "base_url": web.directory_url},
+            "nppes": {"states": _verified_states()},
+            "osm": {},
+        }
+        procs = {name: spawn_spider(name, args, settings=settings, extra_settings=fast) for name, args in jobs.items()}
+        for name, proc in procs.items():
+            assert proc.wait(timeout=120) == 0, (name, "\n".join(proc.tail))
+        yield Crawled(web, get_truth(web), settings, {name: p.run_id for name, p in procs.items()})
+
+
+def _street(s: str | None) -> str:
+    s = (s or "").lower().replace(".", "").replace(",", "")
+    s = re.sub(r"\b(?:suite|ste|#|unit)\s*", "# ", s)
+    for long, short in (("avenue", "ave"), ("street", "st"), ("north", "n"), ("south", "s"), ("boulevard", "blvd"),
+                        ("southwest", "sw"), ("northwest", "nw"), ("drive", "dr"), ("road", "rd")):
+        s = re.sub(rf"\b{long}\b", short, s)
+    return " ".join(s.replace("#", " # ").split())
+
+
+def test_runs_ok(crawled: Crawled) -> None:
+    for spider, run_id in crawled.runs.items():
+        status = run_status(crawled.settings, run_id)
+        assert status["status"] == "ok", (spider, status)
+        assert status["items"] > 0, (spider, status)
+
+
+def test_clinic_sites_match_truth(crawled: Crawled) -> None:
+    items = observations(crawled.settings, "clinic_site")
+    problems: list[str] = []
+    for site in crawled.truth.sites.values():
+        got = [o for o in items if o["source_url"].startswith(site.base_url)]
+        if not site.provider:
+            if got:
+                problems.append(f"{site.name}: not a provider but yielded {len(got)} items")
+            continue
+        if len(got) != len(site.listings):
+            problems.append(f"{site.name}: {len(got)} items, expected {len(site.listings)}")
+        for expected in site.listings:
+            match = next((o for o in got if o.get("address") and expected.address.postal_code
+                          and (o["address"].get("postal_code") or "")[:5] == expected.address.postal_code[:5]), None)
+            if match is None:
+                problems.append(f"{site.name}/{expected.slug}: no item at ZIP {expected.address.postal_code}")
+                continue
+            names = {expected.name, *expected.aliases}
+            if match["name"] not in names:
+                problems.append(f"{site.name}/{expected.slug}: name {match['name']!r} not in {sorted(names)}")
+            if set(expected.phones) - set(match["phones"]):
+                problems.append(f"{site.name}/{expected.slug}: phones {match['phones']} miss {expected.phones}")
+            if _street(match["address"].get("street")) != _street(expected.address.street):
+                problems.append(f"{site.name}/{expected.slug}: street {match['address'].get('street')!r} "
+                                f"!= {expected.address.street!r}")
+            if match["address"].get("region") != expected.address.region:
+                problems.append(f"{site.name}/{expected.slug}: region {match['address'].get('region')}")
+            if set(expected.modalities) - set(match["modalities"]):
+                problems.append(f"{site.name}/{expected.slug}: modalities {match['modalities']} "
+                                f"miss {expected.modalities}")
+            if set(expected.negated_modalities) & set(match["modalities"]):
+                problems.append(f"{site.name}/{expected.slug}: negated modality extracted")
+            if match["kind"] != expected.kind:
+                problems.append(f"{site.name}/{expected.slug}: kind {match['kind']} != {expected.kind}")
+        forbidden = {p for p in site.forbidden_phones}
+        for o in got:
+            if forbidden & set(o["phones"]):
+                problems.append(f"{site.name}: phone from a robots-disallowed page")
+    assert not problems, "\n".join(problems)
+
+
+def test_politeness_on_the_sample_web(crawled: Crawled) -> None:
+    web, truth = crawled.web, crawled.truth
+    for site in truth.sites.values():
+        records = web.requests_to(site.name)
+        assert records, site.name
+        assert all(r.user_agent.startswith("kdir/") for r in records)
+        for path in site.robots_disallow:
+            assert not [r for r in records if r.path.startswith(path)], (site.name, path)
+        for trap in site.trap_paths:
+            assert len([r for r in records if r.path.startswith(trap)]) <= 5, (site.name, trap)
+        pages = [r.path.split("?")[0] for r in records if r.path not in ("/robots.txt", "/sitemap.xml")]
+        assert len(pages) <= 40  # KDIR_SITE_PAGE_CAP
+
+
+def test_directory_matches_truth(crawled: Crawled) -> None:
+    items = {o["source_url"]: o for o in observations(crawled.settings, "directory:sample")}
+    assert len(items) == len(crawled.truth.directory)
+    for expected in crawled.truth.directory:
+        got = items[expected.url]
+        assert got["name"] == expected.name
+        assert got["phones"] == [expected.phone]
+        assert got["address"]["street"] == expected.address.street
+        assert got["address"]["city"] == expected.address.city
+        assert got["address"]["region"] == expected.address.region
+        assert got["address"]["postal_code"] == expected.address.postal_code
+        assert tuple(got["modalities"]) == expected.modalities
+        if expected.rating_value is None:
+            assert got["rating"] is None
+        else:
+            assert got["rating"]["value"] == expected.rating_value
+            assert got["rating"]["count"] == expected.rating_count
+        assert got["website"] == (expected.website if expected.website else None) or \
+            got["website"].rstrip("/") == (expected.website or "").rstrip("/")
+
+
+def test_directory_follows_clinic_websites(crawled: Crawled) -> None:
+    dir_run = crawled.runs["directory"]
+    linked = {e.same_as[0] for e in crawled.truth.directory if e.same_as}
+    records = {site: crawled.web.requests_to(site) for site in linked}
+    assert all(records.values())
+    from sqlalchemy import select
+
+    from indexer.db import Database
+    from indexer.db.models import CrawlRun
+
+    db = Database.connect(crawled.settings.database_url)
+    with db.session() as s:
+        child = s.scalars(select(CrawlRun).where(CrawlRun.args["parent_run"].as_string() == str(dir_run))).all()
+    db.dispose()
+    assert len(child) == 1 and child[0].items_count >= len(linked) and child[0].status == "ok"
+
+
+def test_nppes_items(crawled: Crawled) -> None:
+    items = observations(crawled.settings, "nppes")
+    assert items
+    from crawler.pipelines.normalise import npi_ok
+
+    for o in items:
+        assert npi_ok(o["npi"]) and o["location_key"] == f"npi:{o['npi']}"
+        assert o["kind"] in ("clinic", "practitioner")
+        assert o["address"] and o["address"]["region"]
+        if o["kind"] == "practitioner":
+            assert o["practitioners"][0]["npi"] == o["npi"]
+    verified = [p for _lst, p in crawled.truth.practitioners() if p.verification == "verified" and p.registry_npi]
+    found = {o["npi"] for o in items}
+    assert verified and {p.registry_npi for p in verified} <= found
+    requests = crawled.web.requests_to("nppes")
+    assert all("version=2.1" in r.path for r in requests)
+
+
+def test_osm_items(crawled: Crawled) -> None:
+    items = {o["location_key"]: o for o in observations(crawled.settings, "osm")}
+    for expected in crawled.truth.osm:
+        key = f"osm:{expected.osm_id}"
+        assert (key in items) == expected.keep, expected
+        if expected.keep:
+            assert items[key]["name"] == expected.name
+            assert items[key]["geo"] is not None
+            assert items[key]["phones"][0].startswith("+1")
