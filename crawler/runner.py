@@ -52,23 +52,10 @@ def source_of(spider: str, args: dict[str, str]) -> tuple[str, str]:
 
 def child_env(settings: Settings) -> dict[str, str]:
     """The subprocess environment: ours, with the effective settings spelt out as KDIR_* variables."""
-    env = dict(os.environ)
-    env.update({
-        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
-        "KDIR_ENV": settings.env,
-        "KDIR_DATABASE_URL": settings.database_url,
-        "KDIR_NPPES_URL": settings.nppes_url,
-        "KDIR_OVERPASS_URL": settings.overpass_url,
-        "KDIR_VAR_DIR": str(settings.var_dir),
-        "KDIR_DRIFT_THRESHOLD": str(settings.drift_threshold),
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-    })
-    if settings.secret_key:
-        env["KDIR_SECRET_KEY"] = settings.secret_key
-    if settings.redis_url:
-        env["KDIR_REDIS_URL"] = settings.redis_url
-    else:
-        env.pop("KDIR_REDIS_URL", None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KDIR_")}
+    env.update(settings.to_env())
+    env["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return env
 
 

@@ -39,7 +39,8 @@ VARIABLES: tuple[Var, ...] = (
     Var("KDIR_NPPES_URL", "NPI registry API v2.1 base URL (default: the public CMS endpoint)."),
     Var("KDIR_OVERPASS_URL", "OpenStreetMap Overpass API endpoint."),
     Var("KDIR_REDIS_URL", "Redis URL: shared crawl frontier, rate-limit storage, scheduler locks (optional)."),
-    Var("KDIR_SECRET_KEY", "Flask secret key; required unless KDIR_ENV is demo or debug.", secret=True),
+    Var("KDIR_SECRET_KEY", "Flask secret key; the web refuses to start without it unless KDIR_ENV is demo, debug or test.",
+        secret=True),
     Var("KDIR_ENV", "production (default), demo, debug or test."),
     Var("KDIR_VAR_DIR", "Directory for local state: SQLite files, crawl jobs, caches (default: ./var)."),
     Var("KDIR_TILE_URL", "Map tile URL template for the results map (default: OpenStreetMap tiles)."),
@@ -130,11 +131,9 @@ class Settings:
         if database_url.startswith("postgresql://"):
             database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
         secret = env.get("KDIR_SECRET_KEY", "").strip()
-        if not secret:
-            if mode not in _LOCAL_ENVS:
-                raise ConfigError("KDIR_SECRET_KEY is required in production (set it, or KDIR_ENV=demo for a local demo)")
+        if not secret and mode in _LOCAL_ENVS:
             secret = secrets.token_hex(32)
-        elif len(secret) < 16 and mode not in _LOCAL_ENVS:
+        elif secret and len(secret) < 16 and mode not in _LOCAL_ENVS:
             raise ConfigError("KDIR_SECRET_KEY must be at least 16 characters in production")
         schedule = env.get("KDIR_SCHEDULE_FILE", "").strip()
         return cls(
@@ -155,6 +154,26 @@ class Settings:
             drift_threshold=_number(env, "KDIR_DRIFT_THRESHOLD", 0.5, float, 0.0, 1.0),
             ratelimit=env.get("KDIR_RATELIMIT", "").strip() or "120/minute",
         )
+
+    def require_secret(self) -> str:
+        """The web secret key; only the web site needs it, so only the web refuses to start without it."""
+        if not self.secret_key:
+            raise ConfigError("KDIR_SECRET_KEY is required in production (set it, or KDIR_ENV=demo for a local demo)")
+        return self.secret_key
+
+    def to_env(self) -> dict[str, str]:
+        """KDIR_* variables that reproduce these settings in a child process (secrets travel in the
+        environment, never on a command line)."""
+        values: dict[str, object] = {
+            "KDIR_ENV": self.env, "KDIR_VAR_DIR": self.var_dir, "KDIR_DATABASE_URL": self.database_url,
+            "KDIR_MEILI_URL": self.meili_url, "KDIR_MEILI_KEY": self.meili_key, "KDIR_MEILI_INDEX": self.meili_index,
+            "KDIR_SEARCH_PATH": self.search_path, "KDIR_NPPES_URL": self.nppes_url,
+            "KDIR_OVERPASS_URL": self.overpass_url, "KDIR_REDIS_URL": self.redis_url,
+            "KDIR_SECRET_KEY": self.secret_key, "KDIR_TILE_URL": self.tile_url,
+            "KDIR_SCHEDULE_FILE": self.schedule_file, "KDIR_STALE_AFTER_RUNS": self.stale_after_runs,
+            "KDIR_DRIFT_THRESHOLD": self.drift_threshold, "KDIR_RATELIMIT": self.ratelimit,
+        }
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def describe(self) -> dict[str, str]:
         """The effective configuration with secrets masked, for ``kdir config``."""

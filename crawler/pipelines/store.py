@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,14 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 def kdir_settings() -> Any:
-    """``kdir.config.Settings`` from the environment. The crawler never uses the web secret key, so its
-    absence is not an error here."""
+    """``kdir.config.Settings`` from the environment."""
     from kdir.config import Settings
 
-    env = dict(os.environ)
-    if not env.get("KDIR_SECRET_KEY", "").strip():
-        env["KDIR_SECRET_KEY"] = "unused-by-the-crawler-process"
-    return Settings.from_env(env)
+    return Settings.from_env()
 
 
 def _jsonable(value: Any) -> Any:

@@ -32,17 +32,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """Environment that reproduces ``settings`` in a child process (secrets travel in the environment,
     never on the command line)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KDIR_")}
-    values: dict[str, Any] = {
-        "KDIR_ENV": settings.env, "KDIR_VAR_DIR": settings.var_dir, "KDIR_DATABASE_URL": settings.database_url,
-        "KDIR_MEILI_URL": settings.meili_url, "KDIR_MEILI_KEY": settings.meili_key,
-        "KDIR_MEILI_INDEX": settings.meili_index, "KDIR_SEARCH_PATH": settings.search_path,
-        "KDIR_NPPES_URL": settings.nppes_url, "KDIR_OVERPASS_URL": settings.overpass_url,
-        "KDIR_REDIS_URL": settings.redis_url, "KDIR_SECRET_KEY": settings.secret_key,
-        "KDIR_TILE_URL": settings.tile_url, "KDIR_SCHEDULE_FILE": settings.schedule_file,
-        "KDIR_STALE_AFTER_RUNS": settings.stale_after_runs, "KDIR_DRIFT_THRESHOLD": settings.drift_threshold,
-        "KDIR_RATELIMIT": settings.ratelimit,
-    }
-    env.update({k: str(v) for k, v in values.items() if v not in (None, "")})
+    env.update(settings.to_env())
     return env
 
 

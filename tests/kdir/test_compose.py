@@ -73,3 +73,12 @@ def test_meilisearch_is_production_ready() -> None:
     assert env["MEILI_NO_ANALYTICS"] == "true"
     assert "MEILI_MASTER_KEY" in env
     assert any("meili_data" in v for v in COMPOSE["services"]["meilisearch"]["volumes"])
+
+
+def test_deployed_schedule_loads() -> None:
+    from kdir.config import Settings
+    from kdir.scheduler.jobs import load_jobs
+
+    settings = Settings.from_env({"KDIR_ENV": "test", "KDIR_SCHEDULE_FILE": str(ROOT / "deploy/schedule.yaml")})
+    jobs = {job.name for job in load_jobs(settings)}
+    assert {"nppes", "osm", "clinic_site"} <= jobs

@@ -22,8 +22,10 @@ def test_defaults_are_safe_and_local() -> None:
 
 def test_secret_required_in_production() -> None:
     with pytest.raises(ConfigError, match="KDIR_SECRET_KEY"):
-        Settings.from_env({})
-    assert Settings.from_env({"KDIR_SECRET_KEY": "x" * 32}).env == "production"
+        Settings.from_env({}).require_secret()
+    with pytest.raises(ConfigError, match="KDIR_SECRET_KEY"):
+        Settings.from_env({"KDIR_SECRET_KEY": "short"})
+    assert Settings.from_env({"KDIR_SECRET_KEY": "x" * 32}).require_secret() == "x" * 32
 
 
 @pytest.mark.parametrize(
@@ -71,15 +73,18 @@ def _kdir(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("env", "needle"),
+    ("args", "env", "needle"),
     [
-        ({"KDIR_DATABASE_URL": "sqlite:////tmp/x.db"}, "KDIR_SECRET_KEY"),
-        ({"KDIR_ENV": "demo", "KDIR_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}, "KDIR_DATABASE_URL"),
-        ({"KDIR_ENV": "demo", "KDIR_NPPES_URL": "not a url"}, "KDIR_NPPES_URL"),
+        (("serve",), {"KDIR_DATABASE_URL": "sqlite:////tmp/x.db"}, "KDIR_SECRET_KEY"),
+        (("db", "upgrade"), {"KDIR_ENV": "demo", "KDIR_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"},
+         "KDIR_DATABASE_URL"),
+        (("index",), {"KDIR_ENV": "demo", "KDIR_DATABASE_URL": "mysql://x/y"}, "KDIR_DATABASE_URL"),
+        (("crawl", "osm"), {"KDIR_ENV": "demo", "KDIR_NPPES_URL": "not a url"}, "KDIR_NPPES_URL"),
     ],
 )
-def test_bad_configuration_fails_at_startup_with_one_line(env: dict[str, str], needle: str) -> None:
-    proc = _kdir("db", "upgrade", env=env)
+def test_bad_configuration_fails_at_startup_with_one_line(args: tuple[str, ...], env: dict[str, str],
+                                                          needle: str) -> None:
+    proc = _kdir(*args, env=env)
     assert proc.returncode != 0
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr
