@@ -11,18 +11,21 @@ from flask import Flask
 
 from kdir.config import Settings
 
+#: Rate limit of the "Report a problem" form, on top of Settings.ratelimit.
+REPORT_LIMIT = "10/hour"
+
 
 def create_app(settings: Settings | None = None, *, db: Any = None, search: Any = None,
                config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``db`` (indexer.db.Database) and ``search`` (a SearchBackend) may be injected by
     tests and the demo; otherwise they are opened from ``settings``."""
-    from web import extensions
+    from web import accounts, extensions
     from web.blueprints import api, auth, moderation, ops, public
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.require_secret(),
         KDIR_SETTINGS=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -36,6 +39,20 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
     if config:
         app.config.update(config)
     extensions.init_app(app, settings, db=db, search=search)
+    accounts.init_app(app)
     for bp in (public.bp, api.bp, auth.bp, moderation.bp, ops.bp):
         app.register_blueprint(bp)
+    limiter = app.extensions["kdir_limiter"]
+    limiter.limit(settings.ratelimit)(public.bp)
+    limiter.limit(settings.ratelimit)(api.bp)
+    # A decorated limit only runs inside its wrapper: install the wrapped view.
+    app.view_functions["public.report"] = limiter.limit(REPORT_LIMIT, methods=["POST"])(public.report)
+    limiter.exempt(api.openapi_document_view)
+    public.init_app(app)
+    if not app.config.get("TESTING"):
+        import threading
+
+        from web.search_params import warm_places
+
+        threading.Thread(target=warm_places, name="warm-places", daemon=True).start()
     return app

@@ -1,5 +1,84 @@
-"""Placeholder: replaced by the api blueprint."""
+"""Read-only JSON API over published providers (documented by /api/v1/openapi.json).
 
-from flask import Blueprint
+Bad parameters answer 400 ``{"error": ..., "parameter": name}``; nothing a client sends causes a 500.
+"""
 
-bp = Blueprint("api", __name__)
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from indexer.search.base import SearchUnavailable
+from web.extensions import get_db, get_search
+from web.openapi import openapi_document
+from web.presenters import api_item
+from web.queries import load_page, provider_json
+from web.search_params import ParamError, parse_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+ALLOWED = {"q", "near", "radius_km", "modality", "condition", "service", "verified", "psychiatrist", "therapist",
+           "insurance", "telehealth", "kind", "min_rating", "sort", "page", "per_page"}
+
+
+def _error(message: str, parameter: str | None, status: int = 400) -> tuple[Response, int]:
+    return jsonify({"error": message, "parameter": parameter}), status
+
+
+@bp.after_request
+def _open_data(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data, read-only, no credentials
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.get("/v1/providers")
+def providers() -> Any:
+    for name in request.args:
+        if name not in ALLOWED:
+            return _error(f"unknown parameter {name[:40]!r}", name[:40])
+    try:
+        params = parse_search(request.args, api=True)
+    except ParamError as exc:
+        return _error(exc.message, exc.parameter)
+    try:
+        result = get_search().search(params.query)
+    except ValueError as exc:  # the backend's own validation
+        return _error(str(exc).splitlines()[0][:200], None)
+    except (SearchUnavailable, OSError):
+        return _error("search is unavailable, try again later", None, 503)
+    per_page = params.query.per_page
+    place = params.place
+    return jsonify({
+        "total": result.total, "page": params.query.page, "per_page": per_page,
+        "pages": max(1, -(-result.total // per_page)),
+        "near": {"label": place.label, "lat": place.lat, "lon": place.lon} if place else None,
+        "results": [api_item(h) for h in result.hits],
+    })
+
+
+@bp.get("/v1/providers/<provider_id>")
+def provider(provider_id: str) -> Any:
+    if not provider_id.isascii() or not provider_id.isdigit() or len(provider_id) > 12 or int(provider_id) < 1:
+        return _error("id must be a positive integer", "id")
+    with get_db().session() as session:
+        found = load_page(session, int(provider_id))
+        if found.redirect_to is not None:
+            response = jsonify({"error": "merged", "parameter": None, "id": found.redirect_to})
+            response.status_code = 301
+            response.headers["Location"] = url_for("api.provider", provider_id=found.redirect_to)
+            return response
+        if found.page is None:
+            return _error("no published provider with this id", "id", 404)
+        return jsonify(provider_json(found.page))
+
+
+@bp.get("/v1/openapi.json")
+def openapi_document_view() -> Any:
+    return jsonify(openapi_document(request.host_url))
+
+
+@bp.get("/")
+def docs() -> Any:
+    return render_template("public/api.html")

@@ -1,5 +1,203 @@
-"""Placeholder: replaced by the public blueprint."""
+"""Patient-facing pages: search, provider pages, the guide, and "Report a problem".
 
-from flask import Blueprint
+Everything works without JavaScript (a GET form holds the whole search in the URL); htmx, when present,
+swaps only the results. No search is logged: patients' searches are health data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+
+from crawler.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
+from indexer.db.models import Flag
+from indexer.search.base import SearchResult, SearchUnavailable
+from web.extensions import get_db, get_search
+from web.forms import ReportForm
+from web.presenters import BADGES, card, date_only
+from web.queries import FIELD_LABELS, label, load_page
+from web.search_params import ParamError, SearchParams, parse_search
 
 bp = Blueprint("public", __name__)
+
+RADII_MI = (10, 25, 50, 100, 250)
+MIN_RATINGS = ("3", "3.5", "4", "4.5")
+FLAG_FILTERS = (("verified", "verified", "Credentials verified"),
+                ("psychiatrist", "psychiatrist", "Psychiatrist involved"),
+                ("therapist", "therapist", "Licensed therapist on the team"),
+                ("insurance", "accepts_insurance", "Accepts insurance"),
+                ("telehealth", "telehealth", "Telehealth"))
+SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("rating", "Rating"))
+
+
+def _page_links(params: SearchParams, total: int) -> dict[str, Any]:
+    per_page = params.query.per_page
+    pages = max(1, -(-total // per_page))
+    current = min(params.query.page, pages)
+    base = [(k, v) for k in request.args for v in request.args.getlist(k) if k != "page"]
+
+    def href(n: int) -> str:
+        return "?" + urlencode([*base, ("page", str(n))])
+
+    return {"current": current, "pages": pages,
+            "prev": href(current - 1) if current > 1 else None,
+            "next": href(current + 1) if current < pages else None}
+
+
+@bp.get("/")
+@bp.get("/search")
+def search() -> Any:
+    error: ParamError | None = None
+    try:
+        params = parse_search(request.args, api=False)
+    except ParamError as exc:
+        error = exc
+        params = parse_search({}, api=False)
+    status = 400 if error else 200
+    result = SearchResult(total=0, hits=[])
+    unavailable = False
+    try:
+        result = get_search().search(params.query)
+    except (SearchUnavailable, OSError):
+        unavailable = True
+        status = 503
+    ctx = {"params": params, "args": params.args, "error": error, "result": result, "unavailable": unavailable,
+           "cards": [card(h) for h in result.hits], "facets": result.facets, "pages": _page_links(params, result.total),
+           "modality_codes": MODALITIES, "condition_codes": CONDITIONS, "service_codes": SERVICES,
+           "flag_filters": FLAG_FILTERS, "radii": RADII_MI, "min_ratings": MIN_RATINGS, "sorts": SORTS,
+           "tile_url": current_app.config["KDIR_SETTINGS"].tile_url}
+    partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
+    html = render_template("public/_results.html" if partial else "public/search.html", **ctx)
+    return html, status, {"Vary": "HX-Request, HX-Target"}
+
+
+@bp.get("/providers/<int:provider_id>")
+def provider(provider_id: int) -> Any:
+    with get_db().session() as session:
+        found = load_page(session, provider_id)
+        if found.redirect_to is not None:
+            return redirect(url_for("public.provider", provider_id=found.redirect_to), code=301)
+        if found.page is None:
+            abort(404)
+        form = ReportForm()
+        return render_template("public/provider.html", page=found.page, p=found.page.provider, form=form,
+                               json_ld=schema_org(found.page))
+
+
+@bp.route("/providers/<int:provider_id>/report", methods=["GET", "POST"])
+def report(provider_id: int) -> Any:
+    """Report a problem: a Flag row for the moderators' queue. No account, no personal data required."""
+    if request.method == "GET":
+        return redirect(url_for("public.provider", provider_id=provider_id) + "#report")
+    form = ReportForm()
+    with get_db().session() as session:
+        found = load_page(session, provider_id)
+        if found.page is None:
+            abort(404)
+        if not form.validate_on_submit():
+            return render_template("public/provider.html", page=found.page, p=found.page.provider, form=form,
+                                   json_ld=schema_org(found.page)), 400
+        session.add(Flag(provider_id=found.page.provider.id, category=form.category.data,
+                         message=(form.message.data or "").strip(), contact=(form.contact.data or "").strip() or None))
+        session.commit()
+    flash("Thank you. A moderator will look at your report.", "success")
+    return redirect(url_for("public.provider", provider_id=provider_id), code=303)
+
+
+@bp.get("/guide")
+def guide() -> Any:
+    return render_template("public/guide.html", badges=BADGES)
+
+
+def schema_org(page: Any) -> dict[str, Any]:
+    """schema.org JSON-LD for a provider page (rendered through the json_ld filter, which escapes < > &)."""
+    from web.security import safe_url
+
+    p = page.provider
+    data: dict[str, Any] = {"@context": "https://schema.org",
+                            "@type": "Physician" if p.kind == "practitioner" else "MedicalClinic",
+                            "name": p.name, "url": url_for("public.provider", provider_id=p.id, _external=True)}
+    if safe_url(p.website):
+        data["sameAs"] = p.website
+    if p.phones:
+        data["telephone"] = str(p.phones[0])
+    if p.city or p.street:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": p.street, "addressLocality": p.city,
+                           "addressRegion": p.region, "postalCode": p.postal_code, "addressCountry": p.country or "US"}
+    if p.lat is not None and p.lon is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": p.lat, "longitude": p.lon}
+    if p.kind == "practitioner" and p.npi:
+        data["usNPI"] = p.npi
+    if p.rating_value is not None and p.rating_count:
+        data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": p.rating_value,
+                                   "reviewCount": p.rating_count, "bestRating": 5}
+    if p.modalities:
+        data["availableService"] = [{"@type": "MedicalTherapy", "name": label(m)} for m in p.modalities]
+    return data
+
+
+STAFF_ENDPOINTS = {"moderation": ("moderation.queue", "moderation.index"),
+                   "ops": ("ops.dashboard", "ops.index", "ops.runs"),
+                   "login": ("auth.login",), "logout": ("auth.logout",)}
+
+
+def _staff_links() -> dict[str, str | None]:
+    """URLs of the staff pages that exist in this app (the moderation/ops blueprints grow independently)."""
+    out: dict[str, str | None] = {}
+    for key, endpoints in STAFF_ENDPOINTS.items():
+        endpoint = next((e for e in endpoints if e in current_app.view_functions), None)
+        try:
+            out[key] = url_for(endpoint) if endpoint else None
+        except BuildError:  # the endpoint needs arguments: no menu link
+            out[key] = None
+    return out
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    """Template globals and friendly error pages (JSON under /api/)."""
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"label": label, "LABELS": LABELS, "FIELD_LABELS": FIELD_LABELS, "date_only": date_only,
+                "staff_links": _staff_links()}
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        if _wants_json():
+            return jsonify({"error": exc.description if code != 429 else "too many requests",
+                            "parameter": None}), code
+        if code in (301, 302, 303, 307, 308):
+            return exc
+        return render_template("public/error.html", code=code, title=exc.name,
+                               description=exc.description), code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        if current_app.testing:  # tests see the real traceback
+            raise exc
+        current_app.logger.exception("unhandled error")  # no query string: searches are health data
+        if _wants_json():
+            return jsonify({"error": "internal error", "parameter": None}), 500
+        return Response(render_template("public/error.html", code=500, title="Something went wrong",
+                                        description="Please try again later."), status=500)
