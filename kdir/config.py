@@ -47,6 +47,7 @@ VARIABLES: tuple[Var, ...] = (
     Var("KDIR_SCHEDULE_FILE", "YAML file with the crawl schedule per source (default: built-in schedule)."),
     Var("KDIR_STALE_AFTER_RUNS", "Consecutive good runs without a sighting before a listing is stale (default 3)."),
     Var("KDIR_DRIFT_THRESHOLD", "A run yielding under this share of the last good run is suspect (default 0.5)."),
+    Var("KDIR_TRUSTED_PROXIES", "Reverse proxies in front of the web whose X-Forwarded-* headers to trust (default 0)."),
     Var("KDIR_RATELIMIT", "Rate limit for public endpoints, Flask-Limiter syntax (default 120/minute)."),
 )
 
@@ -106,6 +107,7 @@ class Settings:
     stale_after_runs: int = 3
     drift_threshold: float = 0.5
     ratelimit: str = "120/minute"
+    trusted_proxies: int = 0
 
     @property
     def is_local(self) -> bool:
@@ -153,6 +155,7 @@ class Settings:
             stale_after_runs=int(_number(env, "KDIR_STALE_AFTER_RUNS", 3, int, 1, 1000)),
             drift_threshold=_number(env, "KDIR_DRIFT_THRESHOLD", 0.5, float, 0.0, 1.0),
             ratelimit=env.get("KDIR_RATELIMIT", "").strip() or "120/minute",
+            trusted_proxies=int(_number(env, "KDIR_TRUSTED_PROXIES", 0, int, 0, 10)),
         )
 
     def require_secret(self) -> str:
@@ -172,6 +175,7 @@ class Settings:
             "KDIR_SECRET_KEY": self.secret_key, "KDIR_TILE_URL": self.tile_url,
             "KDIR_SCHEDULE_FILE": self.schedule_file, "KDIR_STALE_AFTER_RUNS": self.stale_after_runs,
             "KDIR_DRIFT_THRESHOLD": self.drift_threshold, "KDIR_RATELIMIT": self.ratelimit,
+            "KDIR_TRUSTED_PROXIES": self.trusted_proxies,
         }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 

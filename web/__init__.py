@@ -38,6 +38,11 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
     )
     if config:
         app.config.update(config)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies  # client address and scheme from the proxies' X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     extensions.init_app(app, settings, db=db, search=search)
     accounts.init_app(app)
     for bp in (public.bp, api.bp, auth.bp, moderation.bp, ops.bp):

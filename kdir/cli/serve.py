@@ -1,5 +1,5 @@
-"""``kdir serve``: the web site and JSON API on werkzeug's threaded server (use gunicorn in production:
-``gunicorn -w 4 -b 0.0.0.0:8000 'web:create_app()'``)."""
+"""``kdir serve``: the web site and JSON API — werkzeug's threaded server for development, gunicorn with
+``--production`` (what docker-compose runs). Neither logs query strings: patients' searches are health data."""
 
 from __future__ import annotations
 
@@ -39,7 +39,12 @@ def _check_port(host: str, port: int) -> None:
               help="Port (0 = any free port).")
 @click.option("--migrate/--no-migrate", default=True, show_default=True,
               help="Upgrade the database schema before serving.")
-def command(host: str, port: int, migrate: bool) -> None:
+@click.option("--production", is_flag=True, help="Serve with gunicorn (pre-forked workers) instead of werkzeug.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes (with --production).")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per gunicorn worker (with --production).")
+def command(host: str, port: int, migrate: bool, production: bool, workers: int, threads: int) -> None:
     from web import create_app
 
     settings = load_settings()
@@ -49,6 +54,10 @@ def command(host: str, port: int, migrate: bool) -> None:
         fail(str(exc))
     _check_port(host, port)
     db = open_database(settings, migrate=migrate)
+    if production:
+        db.dispose()  # each gunicorn worker opens its own connections after the fork
+        _serve_gunicorn(settings, host, port, workers, threads)
+        return
     try:
         app = create_app(settings, db=db)
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
@@ -68,3 +77,26 @@ def command(host: str, port: int, migrate: bool) -> None:
         if backend is not None:
             backend.close()
         db.dispose()
+
+
+def _serve_gunicorn(settings: Any, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            self.cfg.set("accesslog", None)  # no request log: query strings hold patients' searches
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+
+        def load(self) -> Any:
+            return create_app(settings)
+
+    click.echo(f"kdir: serving with gunicorn on http://{host}:{port}/ ({workers} workers x {threads} threads)")
+    sys.stdout.flush()
+    Server().run()

@@ -147,3 +147,30 @@ def test_no_search_is_logged(client: Any, seeded: Any, caplog: pytest.LogCapture
     r = client.get("/search?q=x")
     assert r.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in r.headers  # no session, no tracking cookie for a plain search
+
+
+
+def test_trusted_proxy_sets_client_address(tmp_path) -> None:
+    """Behind a reverse proxy, rate limits must see the patient's address, not the proxy's."""
+    import dataclasses
+
+    from flask import request
+
+    from kdir.config import Settings
+    from web import create_app
+
+    base = Settings.from_env({"KDIR_ENV": "test", "KDIR_VAR_DIR": str(tmp_path),
+                              "KDIR_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    for proxies, expected in ((0, "10.0.0.1"), (1, "203.0.113.7")):
+        app = create_app(dataclasses.replace(base, trusted_proxies=proxies))
+        seen: list[str | None] = []
+
+        @app.after_request
+        def remember(resp, seen=seen):  # type: ignore[no-untyped-def]
+            seen.append(request.remote_addr)
+            return resp
+
+        resp = app.test_client().get("/api/v1/openapi.json", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                                     headers={"X-Forwarded-For": "203.0.113.7"})
+        assert resp.status_code == 200
+        assert seen == [expected]
