@@ -215,6 +215,7 @@ class MatchLink(Base):
     Moderators see these and can undo them (split)."""
 
     __tablename__ = "match_links"
+    __table_args__ = (Index("ix_match_links_listing", "location_key", "source_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), index=True)
     observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"), index=True)

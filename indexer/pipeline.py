@@ -1,0 +1,179 @@
+"""``run_index``: stored observations -> canonical, de-duplicated, verified providers. Incremental (only
+observations whose content changed since they were last indexed), idempotent and resumable: each batch commits
+its providers, evidence, links and the observations' ``indexed_hash`` together, plus a checkpoint."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from indexer.db import Database
+from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, utcnow
+from indexer.normalize.record import BadObservation, NormRecord, normalize_item
+from indexer.outbox import enqueue
+from indexer.resolve.backing import merged_map
+from indexer.resolve.batch import BatchResolver, ObsRow
+from indexer.resolve.engine import Recomputer
+from indexer.resolve.fastwrite import update_rows
+from indexer.resolve.matcher import ClinicIndex, PractitionerIndex
+from indexer.staleness import refresh_staleness, runs_fingerprint
+from kdir.config import Settings
+
+CHECKPOINT = "indexer"
+SQLITE_CACHE_KIB = 65536
+Progress = Callable[[int, int], None]  # (observations done, total)
+
+
+@dataclass
+class IndexReport:
+    observations_processed: int = 0
+    observations_skipped: int = 0  # unusable payloads (no name, not an object) and superseded content
+    providers_created: int = 0
+    providers_updated: int = 0  # providers whose searchable data changed (enqueued)
+    providers_merged: int = 0  # observations attached to an existing provider by a match rule
+    match_rules: dict[str, int] = field(default_factory=dict)
+    credentials: dict[str, int] = field(default_factory=dict)  # verification outcome -> count checked now
+    stale_marked: int = 0
+    stale_cleared: int = 0
+    batches: int = 0
+    duration_s: float = 0.0
+
+    def summary(self) -> str:
+        creds = ", ".join(f"{k} {v}" for k, v in sorted(self.credentials.items())) or "none checked"
+        return (f"indexed {self.observations_processed} observations ({self.observations_skipped} skipped): "
+                f"{self.providers_created} providers created, {self.providers_updated} updated, "
+                f"{self.providers_merged} merged; credentials: {creds}; stale +{self.stale_marked}/"
+                f"-{self.stale_cleared}; {self.duration_s:.1f}s")
+
+
+def _pending_query(full: bool, after: int, limit: int) -> Any:
+    q = select(Observation.id, Observation.source_id, Observation.location_key, Observation.kind,
+               Observation.source_url, Observation.last_seen, Observation.content_hash, Observation.superseded,
+               Observation.payload).where(Observation.id > after)
+    if not full:
+        q = q.where(or_(Observation.indexed_hash.is_(None), Observation.indexed_hash != Observation.content_hash))
+    return q.order_by(Observation.id).limit(limit)
+
+
+def _count_pending(s: Session, full: bool, after: int) -> int:
+    q = select(func.count(Observation.id)).where(Observation.id > after)
+    if not full:
+        q = q.where(or_(Observation.indexed_hash.is_(None), Observation.indexed_hash != Observation.content_hash))
+    return int(s.scalar(q) or 0)
+
+
+def _checkpoint(s: Session) -> dict[str, Any]:
+    cp = s.get(Checkpoint, CHECKPOINT)
+    return dict(cp.value) if cp else {}
+
+
+def _save_checkpoint(s: Session, value: dict[str, Any]) -> None:
+    cp = s.get(Checkpoint, CHECKPOINT)
+    if cp is None:
+        s.add(Checkpoint(name=CHECKPOINT, value=value, updated_at=utcnow()))
+    else:
+        cp.value = value
+        cp.updated_at = utcnow()
+
+
+def run_index(db: Database, settings: Settings, *, progress: Progress | None = None, full: bool = False,
+              verify: bool = True, batch_size: int = 5000, registry: Any = None) -> IndexReport:
+    """Index pending observations (all of them with ``full``), then staleness and (unless ``verify`` is False)
+    registry verification. ``registry`` is an :class:`indexer.verify.nppes.NppesClient` (default: one built
+    from ``settings``)."""
+    started = time.monotonic()
+    report = IndexReport()
+    rules: Counter[str] = Counter()
+    updated: set[int] = set()
+    with db.session() as s:
+        cp = _checkpoint(s)
+        # A killed full run resumes where it stopped; a finished one (or an incremental run) starts over.
+        after = int(cp.get("last_id", 0)) if cp.get("full_running") and full else 0
+        total = _count_pending(s, full, after)
+        if full:
+            _save_checkpoint(s, {**cp, "full_running": True, "last_id": after})
+            s.commit()
+    clinics, people = ClinicIndex(), PractitionerIndex()
+    done = 0
+    while True:
+        with db.session() as s:
+            if s.get_bind().dialect.name == "sqlite":  # a bigger page cache for this connection's big batches
+                s.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
+            rows = s.execute(_pending_query(full, after, batch_size)).all()
+            if not rows:
+                break
+            now = utcnow()
+            records: dict[int, NormRecord] = {}
+            current: list[ObsRow] = []
+            for r in rows:
+                if r.superseded:
+                    report.observations_skipped += 1
+                    continue
+                try:
+                    records[r.id] = normalize_item(r.payload)
+                except BadObservation:
+                    report.observations_skipped += 1
+                    continue
+                current.append(ObsRow(r.id, r.source_id, r.location_key, r.kind, r.source_url, r.last_seen))
+            merged = merged_map(s)
+            resolver = BatchResolver(s, clinics, people, merged, now)
+            res = resolver.resolve(current, records)
+            report.providers_created += res.created
+            report.providers_merged += res.attached
+            rules.update(res.rules)
+            updated |= Recomputer(s, records).run(res.affected, now, known_rows=resolver.created_rows)
+            attached = res.observation_provider
+            update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash,
+                                                    "provider_id": attached[r.id]} for r in rows if r.id in attached])
+            update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash}
+                                                   for r in rows if r.id not in attached])
+            after = rows[-1].id
+            report.observations_processed += len(current)
+            report.batches += 1
+            _save_checkpoint(s, {**_checkpoint(s), "last_id": after, "full_running": full})
+            s.commit()
+            done += len(rows)
+            if progress:
+                progress(done, total)
+    with db.session() as s:
+        now = utcnow()
+        cp = _checkpoint(s)
+        fingerprint = runs_fingerprint(s)
+        if full or cp.get("runs") != fingerprint:  # sightings only change through crawl runs
+            st = refresh_staleness(s, settings.stale_after_runs, now)
+            report.stale_marked, report.stale_cleared = len(st.marked), len(st.cleared)
+        s.execute(update(CrawlRun).where(CrawlRun.indexed_at.is_(None), CrawlRun.status != "running")
+                  .values(indexed_at=now))
+        _save_checkpoint(s, {**cp, "full_running": False, "runs": fingerprint, "finished_at": now.isoformat()})
+        s.commit()
+    if verify:
+        from indexer.verify.credentials import verify_pending
+
+        outcomes = verify_pending(db, settings, client=registry)
+        report.credentials = dict(outcomes.outcomes)
+        updated |= outcomes.changed_providers
+    report.providers_updated = len(updated)
+    report.match_rules = dict(rules)
+    report.duration_s = round(time.monotonic() - started, 3)
+    return report
+
+
+def publish_all_pending(session: Session) -> int:
+    """Publish every pending provider (the demo's stand-in for a moderator's approval). Returns the count."""
+    now = utcnow()
+    providers = session.execute(select(Provider).where(Provider.status == "pending")).scalars().all()
+    from indexer.provenance import live_values
+
+    for p in providers:
+        p.status = "published"
+        p.approved_at = now
+        p.approved_snapshot = live_values(p)
+    if providers:
+        enqueue(session, [p.id for p in providers])
+    return len(providers)

@@ -1,0 +1,209 @@
+"""Field-level provenance: every candidate value with its source, and the conflict policy that selects one.
+
+Policy (docs/indexing.md): an active moderator Override always wins. Otherwise the highest source tier wins
+(registry 3 > clinic site 2 > directory / OSM 1); within that tier the most recently seen value wins (ties: the
+newest observation). List fields (phones, modalities, conditions, services, insurance, credentials) take the
+union of the values given by the winning tier's sources, so a lower tier can never add to or remove from what
+a higher tier says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from indexer.change_policy import PENDING_PRIORITY_STEP, is_material
+from indexer.db.models import Provider
+from indexer.normalize.names import match_name, person_match_name
+
+LIST_FIELDS = frozenset({"phones", "modalities", "conditions", "services", "insurance", "credentials"})
+SCALAR_COLUMNS = ("name", "website", "email", "npi", "telehealth", "price")
+LIST_COLUMNS = ("phones", "modalities", "conditions", "services", "insurance")
+ADDRESS_COLUMNS = ("street", "city", "region", "postal_code", "country")
+GEO_COLUMNS = ("lat", "lon", "geo_source")
+#: Every field a moderator Override may set (evidence fields plus their single columns).
+OVERRIDABLE = frozenset({*SCALAR_COLUMNS, *LIST_COLUMNS, *ADDRESS_COLUMNS, "lat", "lon", "address", "geo"})
+
+
+def value_hash(value: Any) -> str:
+    """Stable hash of an evidence value (JSON with sorted keys; plain strings skip the encoder)."""
+    if isinstance(value, str):
+        blob = "s" + value
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        blob = "l" + "\x1f".join(value)
+    else:
+        blob = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Candidate:
+    """One value of one field as one observation gave it."""
+
+    field: str
+    value: Any
+    source_id: int
+    observation_id: int
+    url: str | None
+    tier: int
+    seen: datetime
+    vh: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.vh:
+            self.vh = value_hash(self.value)
+
+
+@dataclass
+class Selected:
+    value: Any
+    winners: list[Candidate]
+
+
+def select_values(cands: list[Candidate]) -> dict[str, Selected]:
+    """Apply the conflict policy to every field."""
+    by_field: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_field.setdefault(c.field, []).append(c)
+    out: dict[str, Selected] = {}
+    for name, group in by_field.items():
+        top = max(c.tier for c in group)
+        tier_group = [c for c in group if c.tier == top]
+        if name in LIST_FIELDS:
+            union: set[str] = set()
+            for c in tier_group:
+                union.update(v for v in c.value if isinstance(v, str))
+            out[name] = Selected(sorted(union), tier_group)
+        else:
+            best = max(tier_group, key=lambda c: (c.seen, c.observation_id))
+            same = [c for c in tier_group if c.vh == best.vh]
+            out[name] = Selected(best.value, same)
+    return out
+
+
+def live_values(p: Provider) -> dict[str, Any]:
+    """The provider's current values in evidence-field form."""
+    out: dict[str, Any] = {c: getattr(p, c) for c in SCALAR_COLUMNS}
+    out.update({c: list(getattr(p, c) or []) for c in LIST_COLUMNS})
+    out["address"] = {c: getattr(p, c) for c in ADDRESS_COLUMNS}
+    out["geo"] = {"lat": p.lat, "lon": p.lon, "geo_source": p.geo_source} if p.lat is not None else None
+    return out
+
+
+def _empty_address() -> dict[str, Any]:
+    return {"street": None, "city": None, "region": None, "postal_code": None, "country": "US"}
+
+
+def target_values(selected: dict[str, Selected], overrides: list[tuple[str, Any]]) -> tuple[dict[str, Any], set[str]]:
+    """Selected values with overrides applied (in order, latest last); returns values and overridden fields."""
+    values: dict[str, Any] = {c: None for c in SCALAR_COLUMNS}
+    values.update({c: [] for c in LIST_COLUMNS})
+    values["address"] = _empty_address()
+    values["geo"] = None
+    for name, sel in selected.items():
+        if name in values:
+            values[name] = sel.value
+    overridden: set[str] = set()
+    for name, value in overrides:
+        if name in ADDRESS_COLUMNS:
+            values["address"] = {**(values["address"] or _empty_address()), name: value}
+            overridden.add("address")
+        elif name in ("lat", "lon"):
+            geo = dict(values["geo"] or {"lat": None, "lon": None})
+            geo[name] = value
+            geo["geo_source"] = "moderator"
+            values["geo"] = geo
+            overridden.add("geo")
+        elif name in values:
+            values[name] = list(value or []) if name in LIST_COLUMNS else value
+            overridden.add(name)
+    return values, overridden
+
+
+def _write(p: Provider, name: str, value: Any) -> None:
+    if name == "address":
+        addr = value or _empty_address()
+        for c in ADDRESS_COLUMNS:
+            setattr(p, c, addr.get(c) if c != "country" else (addr.get(c) or "US"))
+    elif name == "geo":
+        geo = value or {}
+        p.lat, p.lon, p.geo_source = geo.get("lat"), geo.get("lon"), geo.get("geo_source")
+    elif name == "name":
+        p.name = value or p.name or "(unnamed)"
+        p.match_name = (person_match_name if p.kind == "practitioner" else match_name)(p.name)[:300]
+    else:
+        setattr(p, name, value)
+
+
+def apply_values(p: Provider, values: dict[str, Any], overridden: set[str],
+                 selected: dict[str, Selected], source_keys: dict[int, str]) -> bool:
+    """Write target values to the provider. For a published provider, material changes not made by a
+    moderator are held in ``pending_changes`` instead. Returns True when a live value changed."""
+    live = live_values(p)
+    pending = dict(p.pending_changes or {})
+    gated = p.status == "published"
+    changed = False
+    pending_touched = False
+    for name, new in values.items():
+        old = live.get(name)
+        if name in ("address",) and old == _empty_address() and new == _empty_address():
+            continue
+        if old == new:
+            if name in pending:
+                del pending[name]
+                pending_touched = True
+            continue
+        if gated and is_material(name) and name not in overridden:
+            winner = selected[name].winners[0] if name in selected and selected[name].winners else None
+            entry = {"old": old, "new": new, "source": source_keys.get(winner.source_id) if winner else None,
+                     "url": winner.url if winner else None}
+            if pending.get(name) != entry:
+                if (pending.get(name) or {}).get("new") != new:
+                    p.review_priority = (p.review_priority or 0) + PENDING_PRIORITY_STEP
+                pending[name] = entry
+                pending_touched = True
+            continue
+        if name in pending:
+            del pending[name]
+            pending_touched = True
+        _write(p, name, new)
+        changed = True
+    if pending_touched:
+        p.pending_changes = pending or None
+    return changed or pending_touched
+
+
+def apply_pending_changes(p: Provider, fields: list[str] | None = None) -> list[str]:
+    """A moderator accepted held changes: write them to the live record. Returns the fields applied."""
+    pending = dict(p.pending_changes or {})
+    applied = []
+    for name in list(pending):
+        if fields is None or name in fields:
+            if name != "credentials":
+                _write(p, name, pending[name]["new"])
+            applied.append(name)
+            del pending[name]
+    p.pending_changes = pending or None
+    return applied
+
+
+def recompute_provider(session: Session, provider_id: int) -> bool:
+    """Re-select every field of one provider from its evidence and the active overrides, update the row and
+    enqueue it for the search index when its searchable data changed. Returns whether it changed.
+
+    Moderators call this after writing or deactivating an Override, hiding a review, or a split/merge."""
+    from indexer.resolve.engine import Recomputer
+
+    return provider_id in Recomputer(session).run({provider_id})
+
+
+def accept_pending_changes(session: Session, provider_id: int, fields: list[str] | None = None) -> list[str]:
+    """A moderator accepts held material changes (all, or ``fields``): apply them live and recompute."""
+    from indexer.resolve.engine import accept_pending_changes as accept
+
+    return accept(session, provider_id, fields)

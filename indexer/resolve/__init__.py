@@ -1,0 +1,1 @@
+"""Entity resolution (observations -> providers) and the recompute engine that derives provider fields."""

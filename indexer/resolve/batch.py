@@ -1,0 +1,263 @@
+"""Resolve one batch of observations to providers: reuse the listing's previous decision (always, when a
+moderator pinned it), else apply the match rules, else create a provider. Every decision is a MatchLink."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from indexer.db.models import Affiliation, MatchLink, Provider
+from indexer.normalize.record import NormPractitioner, NormRecord
+from indexer.resolve.backing import final_id
+from indexer.resolve.engine import mention_key
+from indexer.resolve.fastwrite import insert_rows
+from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
+
+_EMPTY_ROW: dict[str, Any] = {c.key: None for c in Provider.__table__.columns}
+_EMPTY_ROW.update({"merged_into_id": None, "approved_snapshot": None, "pending_changes": None, "telehealth": None,
+                   "price": None, "rating_count": 0, "review_priority": 0})
+
+
+@dataclass
+class ObsRow:
+    id: int
+    source_id: int
+    location_key: str
+    kind: str
+    source_url: str
+    last_seen: datetime
+
+
+@dataclass
+class BatchResult:
+    affected: set[int] = field(default_factory=set)
+    created: int = 0
+    attached: int = 0  # observations joined to an existing provider by a match rule
+    rules: Counter[str] = field(default_factory=Counter)
+    observation_provider: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Link:
+    pinned: bool
+    id: int
+    provider_id: int
+    rule: str
+    score: float
+
+
+class BatchResolver:
+    def __init__(self, session: Session, clinics: ClinicIndex, people: PractitionerIndex,
+                 merged: dict[int, int], now: datetime):
+        self.s, self.clinics, self.people, self.merged, self.now = session, clinics, people, merged, now
+        self._next_temp = -1
+        self._new_providers: dict[int, dict[str, Any]] = {}
+        self._new_clinic_entries: list[ClinicEntry] = []
+        self._links: list[dict[str, Any]] = []
+        self._affiliations: dict[tuple[int, int], dict[str, Any]] = {}
+        #: complete rows of the providers this batch created, by id (the recompute engine starts from them)
+        self.created_rows: dict[int, dict[str, Any]] = {}
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def _temp(self, kind: str, name: str, key: str, rec: NormRecord, npi: str | None) -> int:
+        tid = self._next_temp
+        self._next_temp -= 1
+        addr = rec.address
+        self._new_providers[tid] = {
+            **_EMPTY_ROW, "kind": kind, "status": "pending", "name": name[:300], "match_name": key[:300], "npi": npi,
+            "phones": list(rec.phones) if kind == "clinic" else [], "street": addr.street if addr else None,
+            "city": addr.city if addr else None, "region": addr.region if addr else None,
+            "postal_code": addr.postal_code if addr else None, "country": "US", "created_at": self.now,
+            "updated_at": self.now, "stale": False, "rating_count": 0, "review_priority": 0, "qualification": {},
+            "modalities": [], "conditions": [], "services": [], "insurance": []}
+        return tid
+
+    def _load_links(self, rows: list[ObsRow]) -> tuple[dict[tuple[int, str | None], _Link],
+                                                        dict[tuple[int, str, str | None], _Link],
+                                                        dict[tuple[int, str], set[int]]]:
+        by_obs: dict[tuple[int, str | None], _Link] = {}
+        by_key: dict[tuple[int, str, str | None], _Link] = {}
+        listing_providers: dict[tuple[int, str], set[int]] = {}
+        keys = sorted({r.location_key for r in rows})
+        wanted = {(r.source_id, r.location_key) for r in rows}
+        ids = [r.id for r in rows]
+        for i in range(0, max(len(keys), len(ids)), 400):
+            q = select(MatchLink.id, MatchLink.provider_id, MatchLink.observation_id, MatchLink.source_id,
+                       MatchLink.location_key, MatchLink.mention_key, MatchLink.pinned, MatchLink.rule,
+                       MatchLink.score).where(or_(MatchLink.location_key.in_(keys[i:i + 400]),
+                                                  MatchLink.observation_id.in_(ids[i:i + 400])))
+            for row in self.s.execute(q):
+                link = _Link(bool(row.pinned), row.id, row.provider_id, row.rule, row.score)
+                if row.observation_id is not None:
+                    k1 = (row.observation_id, row.mention_key)
+                    if k1 not in by_obs or (link.pinned, link.id) > (by_obs[k1].pinned, by_obs[k1].id):
+                        by_obs[k1] = link
+                if (row.source_id, row.location_key) in wanted:
+                    k2 = (row.source_id, row.location_key, row.mention_key)
+                    if k2 not in by_key or (link.pinned, link.id) > (by_key[k2].pinned, by_key[k2].id):
+                        by_key[k2] = link
+                    listing_providers.setdefault((row.source_id, row.location_key), set()).add(row.provider_id)
+        return by_obs, by_key, listing_providers
+
+    def _decide(self, obs: ObsRow, mention: str | None, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
+                match: Any) -> tuple[int, _Link | None, tuple[str, float, bool] | None]:
+        """(provider id, existing link to reuse or None, (rule, score, pinned) of a new link or None)."""
+        own = by_obs.get((obs.id, mention))
+        prev = by_key.get((obs.source_id, obs.location_key, mention))
+        if own is not None and not (prev is not None and prev.pinned and not own.pinned):
+            return final_id(own.provider_id, self.merged), own, None
+        if prev is not None:
+            return final_id(prev.provider_id, self.merged), None, (prev.rule, prev.score, prev.pinned)
+        found = match()
+        if found is None:
+            return 0, None, None
+        pid, rule, score = found
+        return final_id(pid, self.merged), None, (rule, score, False)
+
+    def _link(self, pid: int, obs: ObsRow, mention: str | None, rule: str, score: float, pinned: bool,
+              matched: int | None) -> None:
+        self._links.append({"provider_id": pid, "observation_id": obs.id, "source_id": obs.source_id,
+                            "location_key": obs.location_key, "mention_key": mention, "rule": rule,
+                            "score": score, "matched_provider_id": matched, "pinned": pinned,
+                            "created_at": self.now})
+
+    # -- the batch -------------------------------------------------------------------------------------------
+    def resolve(self, rows: list[ObsRow], records: dict[int, NormRecord]) -> BatchResult:
+        res = BatchResult()
+        good = [r for r in rows if r.id in records]
+        by_obs, by_key, listing_providers = self._load_links(good)
+
+        def known(obs: ObsRow, mention: str | None) -> bool:  # decided before: no need for match candidates
+            return (obs.id, mention) in by_obs or (obs.source_id, obs.location_key, mention) in by_key
+
+        self.clinics.load(self.s, (records[r.id] for r in good if not known(r, None)))
+        for ids in listing_providers.values():
+            res.affected.update(final_id(p, self.merged) for p in ids)
+        clinic_of: dict[int, int] = {}
+        for obs in good:  # pass 1: the listings themselves
+            rec = records[obs.id]
+            if rec.kind == "clinic":
+                clinic_of[obs.id] = self._resolve_clinic(obs, rec, by_obs, by_key, res)
+        people = [(p.key, p.npi, clinic_of[r.id]) for r in good for p in records[r.id].practitioners
+                  if not known(r, mention_key(p.key))]
+        people += [(records[r.id].match_name, records[r.id].npi, 0) for r in good
+                   if records[r.id].kind == "practitioner" and not known(r, None)]
+        self.people.load(self.s, [(k, n) for k, n, _c in people], {c for _k, _n, c in people if c})
+        for obs in good:  # pass 2: people (practitioner listings and practitioners named by clinics)
+            rec = records[obs.id]
+            region = rec.address.region if rec.address else None
+            if rec.kind == "clinic":
+                pid = clinic_of[obs.id]
+                for prac in rec.practitioners:
+                    ppid = self._resolve_person(obs, mention_key(prac.key), prac, pid, region, by_obs, by_key, res,
+                                                rec)
+                    self._affiliations[(pid, ppid)] = {"role": prac.role, "observation_id": obs.id}
+            else:
+                pid = self._resolve_person(obs, None, _as_person(rec), None, region, by_obs, by_key, res, rec)
+            res.observation_provider[obs.id] = pid
+            res.affected.add(pid)
+        mapping = self._flush_new()
+        res.affected = {mapping.get(p, p) for p in res.affected}
+        res.observation_provider = {o: mapping.get(p, p) for o, p in res.observation_provider.items()}
+        for link in self._links:
+            link["provider_id"] = mapping.get(link["provider_id"], link["provider_id"])
+            if link["matched_provider_id"] is not None:
+                link["matched_provider_id"] = mapping.get(link["matched_provider_id"], link["matched_provider_id"])
+        if self._links:
+            insert_rows(self.s, MatchLink.__table__, self._links)
+        self._flush_affiliations(mapping)
+        return res
+
+    def _resolve_clinic(self, obs: ObsRow, rec: NormRecord, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
+                        res: BatchResult) -> int:
+        pid, _reuse, new = self._decide(obs, None, by_obs, by_key, lambda: self.clinics.match(rec))
+        if not pid:
+            pid = self._temp("clinic", rec.name, rec.match_name, rec, rec.npi)
+            entry = self.clinics.entry_for(pid, rec)
+            self.clinics.add(entry)
+            self._new_clinic_entries.append(entry)
+            new = ("new", 1.0, False)
+            res.created += 1
+        elif new and (obs.source_id, obs.location_key, None) not in by_key:
+            res.attached += 1
+        if new:
+            res.rules[new[0]] += 1
+            self._link(pid, obs, None, new[0], new[1], new[2], pid if new[0] != "new" else None)
+        return pid
+
+    def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: NormPractitioner, clinic_id: int | None,
+                        region: str | None, by_obs: dict, by_key: dict, res: BatchResult,  # type: ignore[type-arg]
+                        rec: NormRecord) -> int:
+        ppid, _reuse, new = self._decide(obs, mkey, by_obs, by_key,
+                                         lambda: self.people.match(prac, clinic_id, region))
+        if not ppid:
+            ppid = self._temp("practitioner", prac.name, prac.key, rec, prac.npi)
+            new = ("new", 1.0, False)
+            res.created += 1
+        elif new and (obs.source_id, obs.location_key, mkey) not in by_key:
+            res.attached += 1
+        if new:
+            res.rules[new[0]] += 1
+            self._link(ppid, obs, mkey, new[0], new[1], new[2], ppid if new[0] != "new" else None)
+        self.people.note(ppid, prac, clinic_id, region)
+        res.affected.add(ppid)
+        return ppid
+
+    def _flush_new(self) -> dict[int, int]:
+        if not self._new_providers:
+            return {}
+        temps = sorted(self._new_providers, reverse=True)  # -1, -2, ... in creation order
+        ids = reserve_provider_ids(self.s, len(temps))
+        mapping = dict(zip(temps, ids, strict=True))
+        rows = [{**self._new_providers[t], "id": mapping[t]} for t in temps]
+        insert_rows(self.s, Provider.__table__, rows)
+        self.created_rows.update({r["id"]: r for r in rows})
+        self.clinics.remap(mapping, self._new_clinic_entries)
+        self.people.remap(mapping)
+        self._new_providers.clear()
+        self._new_clinic_entries.clear()
+        return mapping
+
+    def _flush_affiliations(self, mapping: dict[int, int]) -> None:
+        if not self._affiliations:
+            return
+        wanted = {(mapping.get(c, c), mapping.get(p, p)): v for (c, p), v in self._affiliations.items()}
+        clinic_ids = sorted({c for c, _ in wanted})
+        existing: dict[tuple[int, int], int] = {}
+        for i in range(0, len(clinic_ids), 900):
+            for aid, c, p in self.s.execute(select(Affiliation.id, Affiliation.clinic_id, Affiliation.practitioner_id)
+                                            .where(Affiliation.clinic_id.in_(clinic_ids[i:i + 900]))):
+                existing[(c, p)] = aid
+        inserts, updates = [], []
+        for (c, p), v in wanted.items():
+            if (c, p) in existing:
+                updates.append({"id": existing[(c, p)], "role": v["role"], "observation_id": v["observation_id"],
+                                "last_seen": self.now})
+            else:
+                inserts.append({"clinic_id": c, "practitioner_id": p, "role": v["role"],
+                                "observation_id": v["observation_id"], "last_seen": self.now})
+        if inserts:
+            self.s.execute(Affiliation.__table__.insert(), inserts)
+        if updates:
+            self.s.execute(update(Affiliation), updates)
+        self._affiliations.clear()
+
+
+def reserve_provider_ids(session: Session, n: int) -> list[int]:
+    """``n`` fresh provider ids without a RETURNING round trip per row: from the id sequence on PostgreSQL
+    (safe under concurrency); on SQLite, past the current maximum (SQLite has one writer at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(text("SELECT nextval(pg_get_serial_sequence('providers', 'id')) "
+                                    "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+        return [int(x) for x in rows]
+    start = int(session.scalar(select(func.max(Provider.id))) or 0)
+    return list(range(start + 1, start + n + 1))
+
+
+def _as_person(rec: NormRecord) -> NormPractitioner:
+    return NormPractitioner(rec.name, rec.match_name, rec.credentials, None, rec.npi)

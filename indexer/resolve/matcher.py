@@ -1,0 +1,263 @@
+"""Blocking indexes and match rules. Candidates come only from the same block (ZIP, else city + state, or the
+same NPI), loaded lazily per batch, so the cost grows about linearly with the number of observations.
+
+Clinic rules, strongest first: same valid NPI; a shared phone in the same ZIP (names not wildly different);
+fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. Two valid, different NPIs never
+merge. Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
+state with an overlapping credential category and no conflicting NPI.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indexer.db.models import Affiliation, Credential, Provider
+from indexer.normalize.address import street_key
+from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
+from indexer.verify.taxonomy import category
+
+NAME_MIN = 88.0
+STREET_MIN = 90.0
+PHONE_NAME_MIN = 50.0
+
+
+@dataclass
+class ClinicEntry:
+    pid: int
+    npi: str | None
+    phones: frozenset[str]
+    name: str
+    street: str
+    zip: str | None
+    city: tuple[str, str] | None
+
+
+def _chunks(values: Iterable[str], n: int = 900) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _house_number(street: str) -> str:
+    first = street.split(" ", 1)[0] if street else ""
+    return first if first[:1].isdigit() else ""
+
+
+class ClinicIndex:
+    def __init__(self) -> None:
+        self.by_npi: dict[str, ClinicEntry] = {}
+        self.by_zip: dict[str, list[ClinicEntry]] = defaultdict(list)
+        self.by_city: dict[tuple[str, str], list[ClinicEntry]] = defaultdict(list)
+        self._zips: set[str] = set()
+        self._npis: set[str] = set()
+        self._cities: set[tuple[str, str]] = set()
+        self._pids: set[int] = set()
+
+    def load(self, session: Session, records: Iterable[NormRecord]) -> None:
+        zips, npis, cities = set(), set(), set()
+        for r in records:
+            if r.kind != "clinic":
+                continue
+            if r.zip and r.zip not in self._zips:
+                zips.add(r.zip)
+            if (n := valid_npi(r.npi)) and n not in self._npis:
+                npis.add(n)
+            if not r.zip and r.address and r.address.city and r.address.region:
+                ck = (r.address.city, r.address.region)
+                if ck not in self._cities:
+                    cities.add(ck)
+        cols = (Provider.id, Provider.npi, Provider.phones, Provider.match_name, Provider.street,
+                Provider.postal_code, Provider.city, Provider.region)
+        base = select(*cols).where(Provider.kind == "clinic", Provider.status != "merged")
+        for chunk in _chunks(zips):
+            self._add_rows(session.execute(base.where(Provider.postal_code.in_(chunk))))
+        for chunk in _chunks(npis):
+            self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
+        for chunk in _chunks(c for c, _r in cities):
+            self._add_rows(session.execute(base.where(Provider.city.in_(chunk))))
+        self._zips |= zips
+        self._npis |= npis
+        self._cities |= cities
+
+    def _add_rows(self, rows: Iterable) -> None:  # type: ignore[type-arg]
+        for row in rows:
+            if row.id in self._pids:
+                continue
+            self.add(ClinicEntry(row.id, valid_npi(row.npi), frozenset(row.phones or ()), row.match_name or "",
+                                 street_key(row.street), row.postal_code,
+                                 (row.city, row.region) if row.city and row.region else None))
+
+    def add(self, e: ClinicEntry) -> None:
+        self._pids.add(e.pid)
+        if e.npi:
+            self.by_npi.setdefault(e.npi, e)
+        if e.zip:
+            self.by_zip[e.zip].append(e)
+        if e.city:
+            self.by_city[e.city].append(e)
+
+    def match(self, r: NormRecord) -> tuple[int, str, float] | None:
+        npi = valid_npi(r.npi)
+        if npi and npi in self.by_npi:
+            return self.by_npi[npi].pid, "npi", 1.0
+        block = self.by_zip.get(r.zip, []) if r.zip else (
+            self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
+            and r.address.region else [])
+        phones = set(r.phones)
+        best: tuple[int, str, float] | None = None
+        street = street_key(r.address.street if r.address else None)
+        for e in block:
+            if npi and e.npi and npi != e.npi:
+                continue
+            name_score = fuzz.token_set_ratio(r.match_name, e.name)
+            if r.zip and phones and phones & e.phones and name_score >= PHONE_NAME_MIN:
+                cand = (e.pid, "phone_zip", 0.95)
+                if best is None or best[1] != "phone_zip":
+                    best = cand
+                continue
+            if street and e.street and name_score >= NAME_MIN and _house_number(street) == _house_number(e.street):
+                street_score = fuzz.ratio(street, e.street)
+                if street_score >= STREET_MIN:
+                    score = round((name_score + street_score) / 200.0, 3)
+                    if best is None or (best[1] == "name_address" and score > best[2]):
+                        best = (e.pid, "name_address", score)
+        return best
+
+    def remap(self, mapping: dict[int, int], entries: list[ClinicEntry]) -> None:
+        """Give entries created in this batch their real ids (they were added with temporary negative ids)."""
+        for e in entries:
+            if e.pid < 0:
+                e.pid = mapping[e.pid]
+                self._pids.add(e.pid)
+
+    def entry_for(self, pid: int, r: NormRecord) -> ClinicEntry:
+        city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
+        return ClinicEntry(pid, valid_npi(r.npi), frozenset(r.phones), r.match_name,
+                           street_key(r.address.street if r.address else None), r.zip, city)
+
+
+@dataclass
+class PersonEntry:
+    pid: int
+    npi: str | None
+    cats: set[str]
+
+
+class PractitionerIndex:
+    def __init__(self) -> None:
+        self.by_npi: dict[str, PersonEntry] = {}
+        self.by_name_state: dict[tuple[str, str], list[PersonEntry]] = defaultdict(list)
+        self.by_clinic: dict[tuple[int, str], PersonEntry] = {}
+        self._temp_clinic_keys: list[tuple[int, str]] = []
+        self._keys: set[str] = set()
+        self._npis: set[str] = set()
+        self._clinics: set[int] = set()
+        self._entries: dict[int, PersonEntry] = {}
+
+    def load(self, session: Session, people: Iterable[tuple[str, str | None]], clinic_ids: Iterable[int]) -> None:
+        keys, npis = set(), set()
+        for key, npi in people:
+            if key not in self._keys:
+                keys.add(key)
+            if (n := valid_npi(npi)) and n not in self._npis:
+                npis.add(n)
+        clinics = {c for c in clinic_ids if c > 0 and c not in self._clinics}
+        base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region).where(
+            Provider.kind == "practitioner", Provider.status != "merged")
+        new_ids: list[int] = []
+        for chunk in _chunks(keys):
+            new_ids += self._add_rows(session.execute(base.where(Provider.match_name.in_(chunk))))
+        for chunk in _chunks(npis):
+            new_ids += self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
+        ids = sorted(clinics)
+        for i in range(0, len(ids), 900):
+            rows = session.execute(select(Affiliation.clinic_id, Affiliation.practitioner_id, Provider.match_name)
+                                   .join(Provider, Provider.id == Affiliation.practitioner_id)
+                                   .where(Affiliation.clinic_id.in_(ids[i:i + 900])))
+            for clinic_id, prac_id, key in rows:
+                entry = self._entries.get(prac_id)
+                if entry is None:
+                    self.add(prac_id, key, None, None, set())
+                    new_ids.append(prac_id)
+                    entry = self._entries[prac_id]
+                self.by_clinic.setdefault((clinic_id, key), entry)
+        for i in range(0, len(new_ids), 900):
+            for pid, code in session.execute(select(Credential.provider_id, Credential.credential)
+                                             .where(Credential.provider_id.in_(new_ids[i:i + 900]))):
+                if (cat := category(code)) and pid in self._entries:
+                    self._entries[pid].cats.add(cat)
+        self._keys |= keys
+        self._npis |= npis
+        self._clinics |= clinics
+
+    def _add_rows(self, rows: Iterable) -> list[int]:  # type: ignore[type-arg]
+        added = []
+        for row in rows:
+            if row.id in self._entries:
+                continue
+            self.add(row.id, row.match_name or "", row.region, row.npi, set())
+            added.append(row.id)
+        return added
+
+    def add(self, pid: int, key: str, region: str | None, npi: str | None, cats: set[str]) -> None:
+        entry = PersonEntry(pid, valid_npi(npi), cats)
+        self._entries[pid] = entry
+        if entry.npi:
+            self.by_npi.setdefault(entry.npi, entry)
+        if region:
+            self.by_name_state[(key, region)].append(entry)
+
+    def match(self, p: NormPractitioner, clinic_id: int | None, region: str | None) -> tuple[int, str, float] | None:
+        npi = valid_npi(p.npi)
+        if npi and npi in self.by_npi:
+            return self.by_npi[npi].pid, "npi", 1.0
+        if clinic_id is not None and (clinic_id, p.key) in self.by_clinic:
+            entry = self.by_clinic[(clinic_id, p.key)]
+            if not (npi and entry.npi and entry.npi != npi):
+                return entry.pid, "name_address", 0.95
+        cats = {c for c in map(category, p.credentials) if c}
+        if region and cats:
+            for e in self.by_name_state.get((p.key, region), []):
+                if npi and e.npi and e.npi != npi:
+                    continue
+                if e.cats & cats:
+                    return e.pid, "name_state", 0.85
+        return None
+
+    def note(self, pid: int, p: NormPractitioner, clinic_id: int | None, region: str | None) -> None:
+        """Remember a practitioner resolved in this batch (new or matched) for later observations."""
+        entry = self._entries.get(pid)
+        cats = {c for c in map(category, p.credentials) if c}
+        if entry is None:
+            self.add(pid, p.key, region, p.npi, cats)
+        else:
+            entry.cats |= cats
+            if (n := valid_npi(p.npi)) and not entry.npi:
+                entry.npi = n
+                self.by_npi.setdefault(n, entry)
+            if region and entry not in self.by_name_state[(p.key, region)]:
+                self.by_name_state[(p.key, region)].append(entry)
+        if clinic_id is not None and (clinic_id, p.key) not in self.by_clinic:
+            self.by_clinic[(clinic_id, p.key)] = self._entries[pid]
+            if clinic_id < 0:
+                self._temp_clinic_keys.append((clinic_id, p.key))
+
+    def remap(self, mapping: dict[int, int]) -> None:
+        """Replace the temporary (negative) ids of providers created in this batch by their real ids."""
+        for entry in list(self._entries.values()):
+            if entry.pid < 0:
+                del self._entries[entry.pid]
+                entry.pid = mapping[entry.pid]
+                self._entries[entry.pid] = entry
+        for key in self._temp_clinic_keys:
+            entry = self.by_clinic.pop(key)
+            self.by_clinic[(mapping[key[0]], key[1])] = entry
+        self._temp_clinic_keys.clear()
+
+

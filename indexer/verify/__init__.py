@@ -1,0 +1,1 @@
+"""Credential verification against the NPI registry (NPPES API v2.1)."""

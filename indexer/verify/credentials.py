@@ -1,0 +1,186 @@
+"""Check claimed credentials against the NPI registry.
+
+Outcomes: ``invalid_number`` (bad check digit), ``not_found``, ``ambiguous`` (several registry people fit a
+name + state claim), ``mismatch`` (with the reason: inactive, name, state, taxonomy) or ``verified``. A claim
+without an NPI is looked up by name AND state, so a namesake in another state is never verified by accident.
+Checked claims are re-checked only when older than the TTL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from indexer.db import Database
+from indexer.db.models import Affiliation, Credential, Provider, utcnow
+from indexer.normalize.names import match_name, person_match_name
+from indexer.normalize.record import npi_check_digit_ok
+from indexer.outbox import enqueue
+from indexer.qualification import refresh_qualification
+from indexer.verify.nppes import NppesClient, RegistryError, RegistryRecord
+from indexer.verify.taxonomy import category, taxonomy_consistent
+from kdir.config import Settings
+
+RECHECK_AFTER = timedelta(days=30)
+MAX_CONSECUTIVE_ERRORS = 5
+
+
+@dataclass
+class Verdict:
+    outcome: str
+    reason: str | None = None
+    record: RegistryRecord | None = None
+
+
+@dataclass
+class VerifyReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    changed_providers: set[int] = field(default_factory=set)
+    errors: int = 0
+
+
+def person_name_matches(claimed: str, rec: RegistryRecord) -> bool:
+    """First and last names agree (middle names, initials, prefixes and degrees ignored)."""
+    tokens = person_match_name(claimed).split()
+    if len(tokens) < 2:
+        return False
+    first, last = tokens[0], tokens[-1]
+    r_first, r_last = person_match_name(rec.first_name), person_match_name(rec.last_name)
+    if not r_first or not r_last:
+        return False
+    last_ok = fuzz.ratio(last, r_last.split()[-1]) >= 90 or last in r_last.split()
+    first_ok = fuzz.ratio(first, r_first.split()[0]) >= 85 or (len(first) == 1 and r_first.startswith(first))
+    return last_ok and first_ok
+
+
+def org_name_matches(claimed: str, rec: RegistryRecord) -> bool:
+    return fuzz.token_set_ratio(match_name(claimed), match_name(rec.name)) >= 85
+
+
+def _states(rec: RegistryRecord) -> set[str]:
+    return {t.state for t in rec.taxonomies if t.state} | set(rec.address_states)
+
+
+def judge(claim_name: str, kind: str, code: str | None, state: str | None, rec: RegistryRecord) -> Verdict:
+    if rec.status != "A":
+        return Verdict("not_found", "the NPI is deactivated in the registry (no active record)", rec)
+    matches = person_name_matches if rec.enumeration_type == "NPI-1" else org_name_matches
+    if kind == "practitioner" and rec.enumeration_type != "NPI-1":
+        return Verdict("mismatch", "the NPI belongs to an organisation, not a person", rec)
+    if not matches(claim_name, rec):
+        return Verdict("mismatch", f"name differs: registry says {rec.name!r}", rec)
+    if state and _states(rec) and state not in _states(rec):
+        return Verdict("mismatch", f"state differs: registry lists {', '.join(sorted(_states(rec)))}", rec)
+    cat = category(code)
+    if not taxonomy_consistent(cat, [t.code for t in rec.taxonomies]):
+        descs = "; ".join(t.desc or t.code for t in rec.taxonomies) or "none"
+        return Verdict("mismatch", f"{code} claimed but registry taxonomy is {descs}", rec)
+    return Verdict("verified", None, rec)
+
+
+def check_claim(session: Session, client: NppesClient, claim_name: str, kind: str, code: str | None,
+                npi: str | None, state: str | None) -> Verdict:
+    if npi:
+        if not npi_check_digit_ok(npi):
+            return Verdict("invalid_number", "the NPI check digit is wrong")
+        found = [r for r in client.lookup(session, number=npi) if r.number == npi]
+        if not found:
+            return Verdict("not_found", "no registry entry for this NPI")
+        return judge(claim_name, kind, code, state, found[0])
+    if not state:
+        return Verdict("not_found", "no NPI and no state to search by")
+    if kind == "practitioner":
+        tokens = person_match_name(claim_name).split()
+        if len(tokens) < 2:
+            return Verdict("not_found", "name too short to search")
+        results = client.lookup(session, first_name=tokens[0], last_name=tokens[-1], state=state,
+                                enumeration_type="NPI-1")
+    else:
+        results = client.lookup(session, organization_name=claim_name[:100], state=state, enumeration_type="NPI-2")
+    # The state parameter filters on addresses; a person must also fit by name and by state of licence/address.
+    fits = [judge(claim_name, kind, code, state, r) for r in results]
+    good = [v for v in fits if v.outcome == "verified"]
+    if len(good) == 1:
+        return good[0]
+    if len(good) > 1:
+        return Verdict("ambiguous", f"{len(good)} registry entries match this name in {state}")
+    named = [v for v in fits if v.reason is None or not v.reason.startswith(("name differs", "state differs"))]
+    if named:
+        return named[0]
+    return Verdict("not_found", f"no registry entry for this name in {state}")
+
+
+def _apply(cred: Credential, v: Verdict, now: datetime) -> None:
+    cred.outcome, cred.reason, cred.checked_at = v.outcome, v.reason, now
+    rec = v.record
+    if rec is not None:
+        cred.registry_name = rec.name[:300]
+        cred.registry_credential = rec.credential[:64] or None
+        cred.registry_taxonomies = [{"code": t.code, "desc": t.desc, "state": t.state, "primary": t.primary,
+                                     "license": t.license} for t in rec.taxonomies]
+        cred.license_states = sorted({t.state for t in rec.taxonomies if t.state and t.license})
+
+
+def default_client(settings: Settings) -> NppesClient:
+    """The registry client for ``settings``: polite pauses for a remote registry, none for a loopback one
+    (the sample web's local API in the demo and the tests)."""
+    host = urlsplit(settings.nppes_url).hostname or ""
+    local = host == "localhost" or host.startswith("127.") or host == "::1"
+    return NppesClient(settings.nppes_url, pause_s=0.0 if local else 0.5, backoff_s=0.2 if local else 1.0)
+
+
+def verify_pending(db: Database, settings: Settings, *, client: NppesClient | None = None,
+                   recheck_after: timedelta = RECHECK_AFTER, limit: int | None = None,
+                   commit_every: int = 20) -> VerifyReport:
+    """Check every unchecked credential and every one older than ``recheck_after``."""
+    client = client or default_client(settings)
+    report = VerifyReport()
+    now = utcnow()
+    with db.session() as s:
+        q = (select(Credential.id).join(Provider, Provider.id == Credential.provider_id)
+             .where(Provider.status.in_(("pending", "published")),
+                    or_(Credential.checked_at.is_(None), Credential.checked_at < now - recheck_after))
+             .order_by(Credential.id))
+        ids = list(s.scalars(q.limit(limit) if limit else q))
+    touched: set[int] = set()
+    errors_in_row = 0
+    with db.session() as s:
+        for n, cid in enumerate(ids, 1):
+            cred = s.get(Credential, cid)
+            if cred is None:
+                continue
+            provider = s.get(Provider, cred.provider_id)
+            if provider is None:
+                continue
+            try:
+                verdict = check_claim(s, client, provider.name, provider.kind, cred.credential, cred.npi,
+                                      cred.claimed_state)
+            except RegistryError:
+                report.errors += 1
+                errors_in_row += 1
+                if errors_in_row >= MAX_CONSECUTIVE_ERRORS:
+                    break  # the registry is down: try again next run, keep what we have
+                continue
+            errors_in_row = 0
+            before = (cred.outcome, cred.registry_taxonomies)
+            _apply(cred, verdict, utcnow())
+            report.outcomes[verdict.outcome] += 1
+            if before != (cred.outcome, cred.registry_taxonomies):
+                touched.add(cred.provider_id)
+            if n % commit_every == 0:
+                s.commit()
+        if touched:
+            clinic_ids = {c for (c,) in s.execute(select(Affiliation.clinic_id)
+                                                  .where(Affiliation.practitioner_id.in_(sorted(touched))))}
+            changed = refresh_qualification(s, touched | clinic_ids, now)
+            if changed:
+                enqueue(s, sorted(changed))
+            report.changed_providers = changed
+        s.commit()
+    return report
