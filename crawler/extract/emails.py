@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from urllib.parse import unquote
 
 _EMAIL = re.compile(
@@ -47,6 +48,41 @@ def _accept(addr: str) -> str | None:
     return addr
 
 
+_MARKER = re.compile(r"[\[({<]\s*(?:at|dot)", re.I)
+
+
+def _obfuscated(text: str) -> list[re.Match[str]]:
+    """Matches of the obfuscated pattern, run only on the lines around an "[at"/"[dot" marker.
+
+    Every match holds a bracketed "at" or "dot" and only crosses line breaks in the whitespace around a marker
+    or, in the "info at clinic [dot] com" form, in the three gaps before "[dot": three non-blank lines up and one
+    down hold it."""
+    lines = text.split("\n")
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    wanted: set[int] = set()
+    for m in _MARKER.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        wanted.add(i)
+        for step, count in ((-1, 3), (1, 1)):  # blank lines in between do not count
+            j = i + step
+            while 0 <= j < len(lines) and count:
+                wanted.add(j)
+                count -= bool(lines[j].strip())
+                j += step
+    out: list[re.Match[str]] = []
+    run: list[int] = []
+    for i in sorted(k for k in wanted if 0 <= k < len(lines)) + [-2]:
+        if run and i != run[-1] + 1:
+            out.extend(_OBFUSCATED.finditer("\n".join(lines[run[0]: run[-1] + 1])))
+            run = []
+        run.append(i)
+    return out
+
+
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in ``text`` (plain and obfuscated), lower-cased, in order, without duplicates."""
     out: list[str] = []
@@ -65,7 +101,7 @@ def find_emails(text: str) -> list[str]:
                 break
         pos = text.find("@", max(pos + 1, nxt))
     if _OBF_HINT.search(text):
-        for m in _OBFUSCATED.finditer(text):
+        for m in _obfuscated(text):
             domain = _DOT_SPLIT.sub(".", m.group(2))
             cand = f"{m.group(1)}@{domain}{m.group(3)}"
             if ("[" in m.group(0) or "(" in m.group(0) or "{" in m.group(0) or "<" in m.group(0)) and (

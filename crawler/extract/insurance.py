@@ -76,7 +76,8 @@ def find_insurance(sents: Sequence[str], *, joined: Joined | None = None) -> tup
     payers: list[str] = []
     evidence: list[Evidence] = []
     low = j.text.lower()
-    cands = j.candidates(low, _KEYS)
+    # every pattern holds one of its keywords at the start of a word ("take", not "mistake")
+    cands = j.candidates(low, _KEYS, word_start=True)
     verdict: dict[str, tuple[bool, bool]] = {}  # sentence text -> (negative, positive); menus repeat lines
     for i in cands:
         t = j.sents[i]
@@ -91,7 +92,7 @@ def find_insurance(sents: Sequence[str], *, joined: Joined | None = None) -> tup
     if not (positive or "insurance" in low):
         return payers, (False if negative else None), evidence
     seen_names: set[str] = set()
-    for i in j.candidates(low, _PAYER_KEYS):
+    for i in j.candidates(low, _PAYER_KEYS, word_start=True):
         s = j.sents[i]
         s_low = s.lower()
         pos_m = i in pos_idx

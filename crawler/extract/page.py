@@ -88,9 +88,9 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str) ->
 
     quotes = [norm_space("".join(bq.itertext())) for _, bq in zip(range(50), tree.iter("blockquote"), strict=False)]
     lines = page_lines(tree)
-    if st.blobs and sum(len(ln.text) for ln in lines) < 1000:
+    if (st.blobs or st.lazy) and sum(len(ln.text) for ln in lines) < 1000:
         # an app shell: the content lives in script data
-        lines += [Line(t, 0, False) for t in blob_texts(st.blobs)]
+        lines += [Line(t, 0, False) for t in blob_texts(st.all_blobs())]
     texts = [ln.text for ln in lines]
     headings = [ln.text for ln in lines if ln.heading]
     facts.page_kind = guess_page_kind(url, title=facts.title, headings=headings, structured_types=types)
@@ -333,6 +333,8 @@ def _attach_npis(people: list[Practitioner], texts: list[str]) -> None:
 
 _ROLE_NOUNS = (r"psychiatrist|physician|nurse practitioner|therapist|psychologist|anesthesiologist|social worker|"
                r"counselor|counsellor|nurse anesthetist|physician assistant|psychotherapist|nurse")
+#: the part of the per-person pattern below that does not depend on the person (a cheap page-wide check)
+_ROLE_PHRASE = re.compile(rf",? (?:is|am) (?:a|an) ((?:[\w-]+ ){{0,4}}?(?:{_ROLE_NOUNS}))\b")
 _ADJECTIVES = re.compile(r"^(?:(?:board[- ]certified|licensed|certified|experienced|dedicated|compassionate|"
                          r"skilled|registered)\s+)+", re.I)
 
@@ -343,6 +345,8 @@ def _roles_from_prose(people: list[Practitioner], texts: list[str]) -> None:
     if not missing:
         return
     full = "\n".join(texts)
+    if not _ROLE_PHRASE.search(full):
+        return  # no "is a <role>" anywhere: skip compiling a pattern per person
     for p in missing:
         first = re.escape(p.name.split()[0])
         full_name = re.escape(p.name)

@@ -26,7 +26,7 @@ def _cred_pattern(code: str) -> str:
     parts = []
     for ch in code:
         if ch == "-":
-            parts.append(r"[-\s]?")
+            parts.append(r"(?:\s?[-\u2010-\u2015]\s?|\s)?")  # "PMHNP-BC", "PMHNP - BC", "PMHNP\u2011BC", "PA C"
         else:
             parts.append(re.escape(ch) + r"\.?")
     return r"\s?".join(parts) if code in ("MD", "DO", "PhD", "PsyD", "EdD") else "".join(parts)
@@ -140,6 +140,9 @@ def clean_role(raw: str | None) -> str | None:
 
 
 _HINT = re.compile(r"\bDr\b|\bDoctor\b|[A-Z][A-Za-z.\-]*[A-Z]\.?")
+#: credentials printed with a space between their letters ("M. D.", "Ph. D", "D O"), which _HINT reads as two
+#: one-letter tokens; no leading \b so the scan can jump between the possible first letters
+_SPACED = re.compile(r"(?:M\.?\s?D|D\.?\s?O|Ph\.?\s?D|Psy\.?\s?D|Ed\.?\s?D)\.?(?![A-Za-z])")
 
 
 def _likely_lines(lines: Sequence[str]) -> set[int]:
@@ -156,7 +159,17 @@ def _likely_lines(lines: Sequence[str]) -> set[int]:
         tok = m.group(0)
         if tok in ("Dr", "Doctor") or _NON_UPPER.sub("", tok.upper()) in _KEY:
             out.add(bisect_right(starts, m.start()) - 1)
+    for m in _SPACED.finditer(text):
+        out.add(bisect_right(starts, m.start()) - 1)
     return out
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _has_role_word(line: str) -> bool:
+    """Whether ``line`` holds a role word at all: necessary for :func:`clean_role` to accept any part of it."""
+    return not ROLE_WORDS.isdisjoint(_LETTERS.findall(line.lower()))
 
 
 def _role_line(line: str) -> str | None:
@@ -226,10 +239,13 @@ def find_practitioners(lines: Sequence[str], *, team_page: bool = False) -> list
             m = _NAME_LINE.match(line)
             if not m:
                 continue
+            nxt = lines[i + 1]
+            if not (m.group("creds") or line.startswith(("Dr", "Doctor")) or _ONE_CRED.match(nxt)
+                    or _has_role_word(nxt)):
+                continue  # nothing could make this a person (menus are full of "Two Words" lines)
             name = clean_name(m.group("name"))
             if not name:
                 continue
-            nxt = lines[i + 1]
             creds = split_credentials(m.group("creds") or "")
             cm = _CREDS_LINE.match(nxt)
             role = None

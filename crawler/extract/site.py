@@ -49,6 +49,7 @@ class _Loc:
     structured: bool = False
     own_page: str | None = None  # URL of the page about this location only
     zip_ok: bool | None = None
+    staff: list[str] = field(default_factory=list)  # names of the people its structured data lists (employee)
 
 
 def address_key(addr: Address) -> str:
@@ -142,12 +143,20 @@ def combine_site(pages: Sequence[PageFacts], *, source: str, site_url: str, fetc
             address=loc.address, geo=loc.geo or (next((p.geo for p in own if p.geo), None) if not multi else None),
             npi=npi, modalities=_ordered(_local_codes(codes["modalities"], loc, own, locations), MODALITIES),
             conditions=_ordered(codes["conditions"], CONDITIONS), services=_ordered(codes["services"], SERVICES),
-            practitioners=[Practitioner(x.name, list(x.credentials), x.role, x.npi) for x in people],
+            practitioners=[Practitioner(x.name, list(x.credentials), x.role, x.npi) for x in _staff(people, loc, multi)],
             rating=loc.rating or (site_rating if not multi else None), reviews=reviews, price=price,
             insurance=list(payers), telehealth=telehealth,
             location_key=_location_key(host, loc, multi),
         ))
     return items
+
+
+def _staff(people: list[Practitioner], loc: _Loc, multi: bool) -> list[Practitioner]:
+    """A chain location whose structured data lists its own staff gets those people; others get everyone."""
+    if not multi or not loc.staff:
+        return people
+    names = {n.casefold() for n in loc.staff}
+    return [x for x in people if x.name.casefold() in names] or people
 
 
 def _local_codes(codes: set[str], loc: _Loc, own: Sequence[PageFacts], locations: list[_Loc]) -> set[str]:
@@ -330,8 +339,10 @@ def _add_structured(locs: dict[str, _Loc], e: StructuredEntity, p: PageFacts) ->
     have = locs.get(key)
     if have is None:
         locs[key] = _Loc(address=e.address, source_url=p.url, name=e.name, phones=list(e.phones), email=e.email,
-                         geo=e.geo, npi=e.npi, rating=e.rating, reviews=list(e.reviews), structured=True)
+                         geo=e.geo, npi=e.npi, rating=e.rating, reviews=list(e.reviews), structured=True,
+                         staff=[x.name for x in e.practitioners])
         return
+    have.staff += [x.name for x in e.practitioners if x.name not in have.staff]
     _fill_missing(have.address, e.address)
     have.name = have.name or e.name
     have.phones += [x for x in e.phones if x not in have.phones]

@@ -17,10 +17,63 @@ import extruct
 import lxml.html
 
 _SCHEMA_PREFIX = re.compile(r"^https?://(?:www\.)?schema\.org/")
-_ASSIGN = re.compile(
-    r"(?:window|self|globalThis)\s*(?:\.\s*|\[\s*['\"])(__[A-Za-z0-9_$]+__|[A-Za-z_$][\w$]*)(?:['\"]\s*\])?\s*=\s*"
-    r"|\b(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?=[\[{])"
+# an assignment's right-hand side: found first (a literal "=" makes the scan fast), its left side checked after
+_RHS = re.compile(r"=\s*(?:[\[{]|JSON\.parse\()")
+_LHS = re.compile(
+    r"(?:(?:window|self|globalThis)\s*(?:\.\s*|\[\s*['\"])(?:__[A-Za-z0-9_$]+__|[A-Za-z_$][\w$]*)(?:['\"]\s*\])?"
+    r"|(?P<var>\b(?:var|let|const)\s+[A-Za-z_$][\w$]*))\s*\Z"
 )
+#: keys the script-data walkers (schema_map) look for: a blob whose raw text has none of them as a word cannot
+#: yield an entity, person or review, so it is parsed only if the page turns out to be an app shell. Stems
+#: ending in "*" may continue ("address1", "phone_number"); the others must end there.
+_BLOB_STEMS = ("address*", "street*", "city", "zip*", "postal*", "phone*", "telephone", "tel", "credential",
+               "credentials", "creds", "suffix", "degree", "degrees", "jobtitle", "job_title", "role", "position",
+               "npi", "specialty", "rating*", "stars", "score", "quote", "testimonial")
+
+def _groups(stems: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]:
+    """Stems grouped under a shared prefix ("tel": tel, telephone), so each group costs one scan of the text."""
+    prefixes = ("cred", "degree", "job", "tel")
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for raw in stems:
+        stem = raw.rstrip("*")
+        key = next((p for p in prefixes if stem.startswith(p)), stem)
+        out.setdefault(key, []).append((stem, raw.endswith("*")))
+    return tuple((k, tuple(v)) for k, v in out.items())
+
+
+_STEM_GROUPS = _groups(_BLOB_STEMS)
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def has_blob_keys(text: str) -> bool:
+    """Whether ``text`` mentions, as a whole word (case-insensitive, leading underscores allowed), a key the
+    script-data walkers use, or "@type". ``str.find`` per stem: a regex alternation costs 30x more."""
+    low = text.lower()
+    if "@type" in low:
+        return True
+    checks = 0
+    n = len(low)
+    for prefix, stems in _STEM_GROUPS:
+        i = low.find(prefix)
+        while i != -1:
+            checks += 1
+            if checks > 2000:
+                return True  # too many near misses to check: treat as interesting
+            j = i - 1
+            while j >= 0 and low[j] == "_":
+                j -= 1
+            if j < 0 or not low[j].isalnum():
+                for stem, open_end in stems:
+                    end = i + len(stem)
+                    if low.startswith(stem, i) and (open_end or end >= n or not _word(low[end])):
+                        return True
+            i = low.find(prefix, i + 1)
+    return False
+
+
 _MAX_BLOB = 2_000_000
 _MAX_NODES = 5000
 
@@ -29,6 +82,22 @@ _MAX_NODES = 5000
 class Structured:
     nodes: list[dict[str, Any]] = field(default_factory=list)  # schema.org-like nodes, each with "@type"
     blobs: list[Any] = field(default_factory=list)  # parsed script-blob data (searched for clinic-like objects)
+    #: script blobs without any key the walkers look for, parsed only on demand (:meth:`all_blobs`), as
+    #: (position among all blobs, raw text, "json" | "js")
+    lazy: list[tuple[int, str, str]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+
+    def all_blobs(self) -> list[Any]:
+        """Every script blob in page order, parsing the deferred ones (app-shell pages need their text)."""
+        if not self.lazy:
+            return list(self.blobs)
+        slots: list[tuple[int, int, Any]] = [(pos, 0, b) for pos, b in zip(self.positions, self.blobs, strict=True)]
+        for pos, text, kind in self.lazy:
+            parsed = [d for d in [_loads(text)] if isinstance(d, dict | list)] if kind == "json" else \
+                _assigned_objects(text)
+            slots += [(pos, k, d) for k, d in enumerate(parsed)]
+        slots.sort(key=lambda x: (x[0], x[1]))
+        return [d for _pos, _k, d in slots]
     meta: dict[str, str] = field(default_factory=dict)  # OpenGraph / geo / description meta tags
 
 
@@ -160,6 +229,7 @@ def extract_structured(tree: lxml.html.HtmlElement, html: str, base_url: str) ->
     """All structured data of one page. ``html`` is only used for cheap "does it contain X" checks and RDFa."""
     st = Structured()
     found: list[dict[str, Any]] = []
+    pos = 0
     for script in tree.iter("script"):
         stype = (script.get("type") or "").strip().lower()
         text = script.text or ""
@@ -169,14 +239,25 @@ def extract_structured(tree: lxml.html.HtmlElement, html: str, base_url: str) ->
             data = _loads(text)
             if data is not None:
                 _walk(data, found)
-        elif stype in ("application/json", "text/json") or script.get("id") == "__NEXT_DATA__":
-            data = _loads(text)
-            if isinstance(data, dict | list):
-                st.blobs.append(data)
-                _walk(data, found)
+            continue
+        if stype in ("application/json", "text/json") or script.get("id") == "__NEXT_DATA__":
+            kind = "json"
         elif stype in ("", "text/javascript", "application/javascript", "module") and "=" in text:
-            for data in _assigned_objects(text):
-                st.blobs.append(data)
+            kind = "js"
+        else:
+            continue
+        if kind == "js" and not _assignments(text):
+            continue  # no object literal is assigned: nothing to read (most inline JS)
+        pos += 1
+        if not has_blob_keys(text):
+            st.lazy.append((pos, text, kind))
+            continue
+        blobs = [d for d in [_loads(text)] if isinstance(d, dict | list)] if kind == "json" else _assigned_objects(text)
+        has_type = "@type" in text
+        for data in blobs:
+            st.blobs.append(data)
+            st.positions.append(pos)
+            if has_type:
                 _walk(data, found)
     if "itemscope" in html:
         try:
@@ -200,12 +281,24 @@ def extract_structured(tree: lxml.html.HtmlElement, html: str, base_url: str) ->
     return st
 
 
+def _assignments(text: str) -> list[tuple[int, bool]]:
+    """Offsets of the "=" of object assignments in inline JS, each with whether it is a var/let/const."""
+    out: list[tuple[int, bool]] = []
+    for m in _RHS.finditer(text):
+        lhs = _LHS.search(text, max(0, m.start() - 200), m.start())
+        if lhs is not None:
+            out.append((m.start(), bool(lhs.group("var"))))
+    return out
+
+
 def _assigned_objects(text: str) -> list[Any]:
     """Objects assigned in inline JS (``window.__STATE__ = {...}``, ``var clinic = {...}``)."""
     out: list[Any] = []
-    for m in _ASSIGN.finditer(text):
-        rest = text[m.end(): m.end() + _MAX_BLOB].lstrip()
+    for start, is_var in _assignments(text):
+        rest = text[start + 1: start + 1 + _MAX_BLOB].lstrip()
         if rest.startswith("JSON.parse("):
+            if is_var:
+                continue  # only window.X = JSON.parse(...) is read
             inner = _loads(rest[len("JSON.parse("):].split(")", 1)[0])
             data = _loads(inner) if isinstance(inner, str) else None
         elif rest[:1] in "{[":

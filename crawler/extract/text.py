@@ -9,6 +9,7 @@ data (a JSON-LD ``description`` holding markup, for instance).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import lxml.html
@@ -62,18 +63,36 @@ def decode_body(body: bytes | str, encoding: str | None = None) -> str:
     return body.decode("utf-8", "replace")
 
 
+_LOCAL = threading.local()
+_XML_DECL = re.compile(r"\s*<\?xml")
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser, but every element is a plain HtmlElement picked by a C-level class lookup: the
+    default lookup is a Python call per element proxy (a quarter of a parse on menu-heavy pages), only to pick
+    form-control classes the extractors never use. One per thread (lxml parsers are not thread-safe)."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity))
+        _LOCAL.parser = parser
+    return parser
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """Parse a whole document with lxml; None if there is nothing parseable."""
     # lxml rejects str input carrying an XML encoding declaration; strip it.
-    if html.lstrip().startswith("<?xml"):
+    if _XML_DECL.match(html):
         html = html.split("?>", 1)[-1]
     # control characters are left in: lxml keeps them in text, and page_lines strips them only where a text
     # node must be rewritten (a whole-document regex pass costs half a parse)
     html = html.replace(_BR, "").replace(_MARK, "").replace("\x00", "")
-    if not html.strip():
+    if not html or html.isspace():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError):
         return None
 
@@ -94,10 +113,11 @@ def page_lines(tree: lxml.html.HtmlElement) -> list[Line]:
         parent = el.getparent()
         if parent is not None:
             tail = el.tail
+            prev = el.getprevious() if tail else None
             parent.remove(el)
             if tail:
-                prev = parent[-1] if len(parent) else None
-                # keep the tail text: removing an element drops it otherwise
+                # keep the tail text where it was (removing an element drops its tail): after the previous
+                # sibling, else at the start of the parent's text
                 if prev is None:
                     _set(parent, "text", (parent.text or "") + tail)
                 else:
@@ -105,11 +125,15 @@ def page_lines(tree: lxml.html.HtmlElement) -> list[Line]:
     for el in tree.iter(etree.Comment, etree.ProcessingInstruction):
         el.text = ""
     for el in tree.iter(*BLOCK_TAGS):
-        if el.tag in HEADING_TAGS:
-            _set(el, "text", f"{_BR}{_MARK}{el.tag[1]}" + (el.text or ""))
-        else:
-            _set(el, "text", _BR + (el.text or ""))
-        _set(el, "tail", _BR + (el.tail or ""))
+        tag = el.tag
+        text = (f"{_BR}{_MARK}{tag[1]}" if tag in HEADING_TAGS else _BR) + (el.text or "")
+        tail = _BR + (el.tail or "")
+        try:
+            el.text = text
+            el.tail = tail
+        except ValueError:  # control characters: strip them (rare, so not checked up front)
+            _set(el, "text", text)
+            _set(el, "tail", tail)
     body = tree.find("body")
     root = body if body is not None else tree
     footers = _footers(root)
@@ -129,12 +153,16 @@ def _set(el: lxml.html.HtmlElement, attr: str, value: str) -> None:
         setattr(el, attr, _CTRL.sub("", value))
 
 
+_COND = ("[contains(@class,'footer') or contains(@id,'footer') or contains(@class,'Footer')"
+         " or contains(@id,'Footer')]")
+# footers sit near the top of the tree: looking 4 levels down is enough and much cheaper than everywhere;
+# compiled once (compiling per call cost as much as evaluating)
+_FOOTER_XPATH = etree.XPath(f"descendant::footer | ./*{_COND} | ./*/*{_COND} | ./*/*/*{_COND} | ./*/*/*/*{_COND}")
+
+
 def _footers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Outermost <footer> elements or containers whose class/id names a footer."""
-    cond = ("[contains(@class,'footer') or contains(@id,'footer') or contains(@class,'Footer')"
-            " or contains(@id,'Footer')]")
-    # footers sit near the top of the tree: looking 4 levels down is enough and much cheaper than everywhere
-    found = root.xpath(f"descendant::footer | ./*{cond} | ./*/*{cond} | ./*/*/*{cond} | ./*/*/*/*{cond}")
+    found = _FOOTER_XPATH(root)
     ids = {id(f) for f in found}
     out = []
     for f in found:
@@ -176,6 +204,8 @@ def _split(text: str, *, footer: bool) -> list[Line]:
     out: list[Line] = []
     # one whitespace pass over the whole text (the markers are not whitespace, so lines stay apart)
     for raw in _SPLIT_WS.sub(" ", _CTRL.sub("", text)).split(_BR):
+        if raw == " " or not raw:
+            continue  # nested blocks leave many empty pieces
         heading = 0
         if raw.startswith(_MARK):
             raw = raw.lstrip(_MARK)

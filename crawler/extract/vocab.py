@@ -83,7 +83,11 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "telehealth": ("tele", "virtual", "video", "online"),
     "spravato_rems_certified": ("rems", "certified"),
 }
-_COMPILED = [(code, kind, re.compile(pat, _I), _KEYWORDS[code]) for code, (kind, pat) in _TERMS.items()]
+#: codes with a keyword that may sit inside a word ("postpartum", "cPTSD"); every other pattern only matches
+#: where one of its keywords starts a word, so keyword hits inside words ("give", "location") are skipped
+_INNER_KEYWORDS = frozenset({"postpartum_depression", "ptsd"})
+_COMPILED = [(code, kind, re.compile(pat, _I), _KEYWORDS[code], code not in _INNER_KEYWORDS)
+             for code, (kind, pat) in _TERMS.items()]
 _UNRELATED_KEYS = ("dental", "dentist", "oral surgery", "veterinar", "vet", "pet", "animal", "horse", "cat",
                    "dog", "surgical", "surger", "colonoscop", "endoscop", "procedural sedation", "general an",
                    "party drug", "recreational", "street drug", "illicit", "overdos", "arrest", "seized", "traffick",
@@ -147,9 +151,18 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     return bool(_NEG_AFTER.search(after))
 
 
+_PAGE_UNRELATED_KEYS = ("dental", "dentist", "veterinar", "pet", "surgery center")
+#: characters that re.IGNORECASE matches to "i"/"s" but str.lower() does not turn into them
+_FOLD_ODD = ("\u0130", "\u0131", "\u017f")
+
+
 def page_is_unrelated(text: str) -> bool:
     """A page about dental/veterinary/surgical care with no mental-health language."""
-    return len(_PAGE_UNRELATED.findall(text[:200000])) >= 2 and not _MENTAL.search(text[:200000])
+    head = text[:200000]
+    low = head.lower()
+    if not any(k in low for k in _PAGE_UNRELATED_KEYS) and not any(c in head for c in _FOLD_ODD):
+        return False  # none of the words occurs: skip the case-insensitive pattern (a slow scan)
+    return len(_PAGE_UNRELATED.findall(head)) >= 2 and not _MENTAL.search(head)
 
 
 class Joined:
@@ -166,14 +179,17 @@ class Joined:
             pos += len(x) + 1
         self.text = self.SEP.join(self.sents)
 
-    def candidates(self, low: str, keys: Iterable[str]) -> list[int]:
+    def candidates(self, low: str, keys: Iterable[str], *, word_start: bool = False) -> list[int]:
         """Sorted indices of the sentences whose lower-cased text (``low`` is ``self.text.lower()``) contains
-        one of ``keys``."""
+        one of ``keys`` (with ``word_start``, at the start of a word, as a ``\\b``-led pattern needs)."""
         found: set[int] = set()
         n = len(self.sents)
         for k in keys:
             pos = low.find(k)
             while pos != -1:
+                if word_start and pos and (low[pos - 1].isalnum() or low[pos - 1] == "_"):
+                    pos = low.find(k, pos + 1)
+                    continue
                 i = bisect_right(self.starts, pos) - 1
                 found.add(i)
                 if i + 1 >= n:
@@ -197,7 +213,7 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
     evidence: list[tuple[int, int, Evidence]] = []
     mentions: list[tuple[int, bool, str]] = []
     low = j.text.lower()
-    unrelated = {i for i in j.candidates(low, _UNRELATED_KEYS) if _UNRELATED.search(j.sents[i])}
+    unrelated = {i for i in j.candidates(low, _UNRELATED_KEYS, word_start=True) if _UNRELATED.search(j.sents[i])}
     if not unrelated_page:
         positive_seen = 0
         for i in j.candidates(low, ("ketamine", "spravato")):
@@ -212,11 +228,11 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
             mentions.append((i, neg, sent[:240]))
             if len(mentions) >= 20 or positive_seen >= 5:
                 break
-    for code, kind, rx, keys in _COMPILED:
+    for code, kind, rx, keys, word_start in _COMPILED:
         found: set[bool] = set()
         tries = 0
         done: set[str] = set()
-        for i in j.candidates(low, keys):
+        for i in j.candidates(low, keys, word_start=word_start):
             if i in unrelated or j.sents[i] in done:
                 continue
             sent = j.sents[i]

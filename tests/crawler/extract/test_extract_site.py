@@ -180,3 +180,30 @@ def test_clinic_with_one_physician_employee_is_a_clinic() -> None:
     [item] = combine([(html, "https://renew.example/")], "https://renew.example/")
     assert item.kind == "clinic" and item.name == "Renew Mind"
     assert [p.name for p in item.practitioners] == ["Sarah Kim"]
+
+
+def _location_page(city: str, zip5: str, street: str, person: str) -> str:
+    return ("<html><head><title>Harbor Ketamine " + city + "</title><script type='application/ld+json'>"
+            '{"@context":"https://schema.org","@type":"MedicalClinic","name":"Harbor Ketamine ' + city + '",'
+            '"address":{"@type":"PostalAddress","streetAddress":"' + street + '","addressLocality":"' + city + '",'
+            '"addressRegion":"MA","postalCode":"' + zip5 + '"},"employee":[{"@type":"Physician","name":"' + person
+            + '"}]}</script></head><body><h1>Ketamine infusions in ' + city + "</h1><p>We offer IV ketamine "
+            "infusions for depression.</p></body></html>")
+
+
+def test_chain_location_with_its_own_staff_lists_only_them() -> None:
+    team = ("<html><head><title>Our physicians | Harbor Ketamine</title></head><body><h1>Our physicians</h1>"
+            "<p>Dr. Ann Lee, MD, Medical Director</p><p>Ben Cruz, CRNA</p><p>Cara Diaz, PMHNP-BC</p></body></html>")
+    items = combine([(_location_page("Boston", "02108", "45 Tremont St", "Ann Lee, MD"),
+                      "https://harbor.example/locations/boston/"),
+                     (_location_page("Salem", "01970", "10 Derby St", "Ben Cruz, CRNA"),
+                      "https://harbor.example/locations/salem/"),
+                     (team, "https://harbor.example/team/"),
+                     ("<html><head><title>Harbor Ketamine</title></head><body><h1>Harbor Ketamine</h1><p>Ketamine"
+                      " infusion therapy for depression.</p></body></html>", "https://harbor.example/")],
+                    "https://harbor.example/")
+    staff = {i.address.city if i.address else None: [(p.name, p.credentials) for p in i.practitioners]
+             for i in items}
+    # the site-wide record of each person (credentials, role from the team page) is the one listed
+    assert staff == {"Boston": [("Ann Lee", ["MD"])], "Salem": [("Ben Cruz", ["CRNA"])]}
+    assert [p.role for i in items for p in i.practitioners] == ["Medical Director", None]
