@@ -15,7 +15,7 @@ from crawler.spiders._ledger import DONE_FILE
 from tests.crawler.conftest import FAST, crawl_settings, observations
 from tests.crawler.trapweb import TrapSite, clinic_farm
 
-SITES = 12
+SITES = 24  # enough that a graceful SIGTERM cannot finish every site under load
 
 
 @pytest.fixture
