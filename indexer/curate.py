@@ -33,6 +33,7 @@ from indexer.db.models import (
     utcnow,
 )
 from indexer.outbox import enqueue
+from kdir.npi import is_valid_npi
 
 #: Fields a moderator may override (Provider attributes).
 EDITABLE_FIELDS = ("name", "website", "email", "phones", "street", "city", "region", "postal_code", "npi",
@@ -64,18 +65,6 @@ def _clean(text: str, limit: int) -> str:
     return text
 
 
-def npi_valid(npi: str) -> bool:
-    """Luhn check over the 9 leading digits prefixed with 80840 (the NPI check digit)."""
-    if not re.fullmatch(r"\d{10}", npi):
-        return False
-    total = 24
-    for i, ch in enumerate(reversed(npi[:9])):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    return (10 - total % 10) % 10 == int(npi[9])
 
 
 def parse_field_value(field: str, raw: str) -> Any:
@@ -127,7 +116,7 @@ def parse_field_value(field: str, raw: str) -> Any:
         if not re.fullmatch(r"\d{5}(-\d{4})?", text):
             raise CurateError("postal code must be 5 digits (or ZIP+4)")
         text = text[:5]
-    elif field == "npi" and not npi_valid(text):
+    elif field == "npi" and not is_valid_npi(text):
         raise CurateError("not a valid NPI (10 digits with a correct check digit)")
     return text[:300]
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crawler.vocabulary import LABELS
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
+from kdir.npi import is_valid_npi
 
 REGISTRY_VIEW = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 OUTCOME_LABELS = {
@@ -116,19 +117,10 @@ def label(code: str) -> str:
     return LABELS.get(code, code.replace("_", " "))
 
 
-def npi_is_valid(npi: str | None) -> bool:
-    """10 digits whose last is the Luhn check digit over "80840" + the first nine."""
-    if not npi or len(npi) != 10 or not npi.isascii() or not npi.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + npi[:9])):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(npi[9])
 
 
 def _credential_view(c: Credential) -> CredentialView:
-    npi = c.npi if npi_is_valid(c.npi) else None
+    npi = c.npi if is_valid_npi(c.npi) else None
     taxonomies = [str(t.get("desc") or t.get("code") or "") for t in (c.registry_taxonomies or [])
                   if isinstance(t, dict)]
     return CredentialView(credential=c.credential, npi=c.npi, outcome=c.outcome,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kdir.npi import is_valid_npi
+
 LABELLED = re.compile(
     r"\bN\.?P\.?I\b\.?(?:\s*(?:#|no\.?|num(?:ber)?\.?|id))?\s*[:#=\-\u2013]?\s*"
     r"(\d{3}[\s-]\d{3}[\s-]\d{4}|\d{4}[\s-]\d{3}[\s-]\d{3}|\d{5,12})(?![\d])",
@@ -11,20 +13,6 @@ LABELLED = re.compile(
 )
 
 
-def npi_is_valid(number: str) -> bool:
-    """True for a 10-digit string whose check digit is right (Luhn with the 80840 prefix)."""
-    if not isinstance(number, str) or len(number) != 10 or not number.isascii() or not number.isdigit():
-        return False
-    digits = "80840" + number[:9]
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:  # rightmost payload digit is doubled (check digit not included)
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10 == int(number[9])
 
 
 def clean_npi(raw: object) -> str | None:
@@ -34,7 +22,7 @@ def clean_npi(raw: object) -> str | None:
     if not isinstance(raw, str):
         return None
     digits = re.sub(r"[\s-]", "", raw.strip())
-    return digits if npi_is_valid(digits) else None
+    return digits if is_valid_npi(digits) else None
 
 
 def find_npis(text: str) -> tuple[list[str], list[str]]:
@@ -48,7 +36,7 @@ def find_npis(text: str) -> tuple[list[str], list[str]]:
         return valid, invalid
     for m in LABELLED.finditer(text):
         digits = re.sub(r"[\s-]", "", m.group(1))
-        target = valid if npi_is_valid(digits) else invalid
+        target = valid if is_valid_npi(digits) else invalid
         if digits not in target:
             target.append(digits)
     return valid, invalid

@@ -14,7 +14,7 @@ from crawler.extract.emails import find_emails, normalize_email
 from crawler.extract.facts import Link, LocatedAddress, NameCandidate, PageFacts, StructuredEntity
 from crawler.extract.insurance import find_insurance, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
-from crawler.extract.npi import find_npis, npi_is_valid
+from crawler.extract.npi import find_npis
 from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.phones import find_phones, normalize_phone
 from crawler.extract.practitioners import find_practitioners
@@ -32,6 +32,7 @@ from crawler.extract.structured import blob_texts, extract_structured, strip_typ
 from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
 from crawler.items import Geo, Practitioner, Review
+from kdir.npi import is_valid_npi
 
 _MAX_LINKS = 3000
 _FIRST_PERSON = re.compile(
@@ -128,7 +129,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str) ->
             facts.npis.append(e.npi)
     for p in people:
         if p.npi and p.npi not in facts.npis and p.npi not in facts.invalid_npis:
-            (facts.npis if npi_is_valid(p.npi) else facts.invalid_npis).append(p.npi)
+            (facts.npis if is_valid_npi(p.npi) else facts.invalid_npis).append(p.npi)
     facts.practitioners = people
 
     # vocabulary, prices, insurance, telehealth

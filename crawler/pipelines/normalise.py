@@ -16,6 +16,7 @@ from crawler.items import Address, Geo, Practitioner, Price, ProviderItem, Ratin
 from crawler.navigation import clean_url
 from crawler.pipelines import invalid
 from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.npi import is_valid_npi
 
 _WS = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
@@ -48,15 +49,6 @@ def e164(raw: Any) -> str | None:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
-def npi_ok(number: Any) -> bool:
-    """10 digits with a correct Luhn check digit over ``80840`` + the first nine."""
-    if not isinstance(number, str) or len(number) != 10 or not number.isascii() or not number.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + number[:9])):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(number[9])
 
 
 def state(raw: Any) -> str | None:
@@ -119,7 +111,7 @@ class NormalisePipeline:
                 item.geo = Geo(lat, lon)
         if item.npi is not None:
             npi = str(item.npi).strip().replace("-", "").replace(" ", "")
-            if not npi_ok(npi):
+            if not is_valid_npi(npi):
                 invalid(s, "npi")
                 npi = ""
             item.npi = npi or None
@@ -192,7 +184,7 @@ class NormalisePipeline:
                 c = (text(c, 20) or "").upper()
                 if _CREDENTIAL.match(c) and c not in creds:
                     creds.append(c)
-            npi = p.npi if npi_ok(p.npi) else None
+            npi = p.npi if is_valid_npi(p.npi) else None
             if p.npi is not None and npi is None:
                 invalid(self.stats, "practitioners")
             out.append(Practitioner(name=name, credentials=creds, role=text(p.role, 120), npi=npi))

@@ -162,10 +162,10 @@ def test_directory_follows_clinic_websites(crawled: Crawled) -> None:
 def test_nppes_items(crawled: Crawled) -> None:
     items = observations(crawled.settings, "nppes")
     assert items
-    from crawler.pipelines.normalise import npi_ok
+    from kdir.npi import is_valid_npi
 
     for o in items:
-        assert npi_ok(o["npi"]) and o["location_key"] == f"npi:{o['npi']}"
+        assert is_valid_npi(o["npi"]) and o["location_key"] == f"npi:{o['npi']}"
         assert o["kind"] in ("clinic", "practitioner")
         assert o["address"] and o["address"]["region"]
         if o["kind"] == "practitioner":

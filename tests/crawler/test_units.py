@@ -13,12 +13,13 @@ from crawler import navigation as nav
 from crawler.items import Address, Geo, Practitioner, ProviderItem, Rating
 from crawler.middlewares import retry_after_seconds
 from crawler.pipelines.fieldstats import FieldStatsPipeline, field_stats
-from crawler.pipelines.normalise import NormalisePipeline, npi_ok
+from crawler.pipelines.normalise import NormalisePipeline
 from crawler.pipelines.validate import ValidatePipeline
 from crawler.spiders import nppes, osm
 from crawler.spiders._ledger import SiteLedger
 from crawler.spiders._seeds import SeedError, seed_urls
 from crawler.spiders._sources import SourceError, load_source, parse_source
+from kdir.npi import is_valid_npi
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -212,7 +213,7 @@ def test_pipeline_normalises_and_counts() -> None:
     assert stats["phones"] == {"missing": 0, "invalid": 2}
     assert stats["npi"]["invalid"] == 1 and stats["npi"]["missing"] == 1
     assert stats["geo"] == {"missing": 1, "invalid": 1} and stats["modalities"]["invalid"] == 1
-    assert npi_ok("1234567893") and not npi_ok("1234567890")
+    assert is_valid_npi("1234567893") and not is_valid_npi("1234567890")
 
 
 @pytest.mark.parametrize(("item", "reason"), [

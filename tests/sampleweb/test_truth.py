@@ -9,7 +9,7 @@ import requests
 import zipcodes
 
 from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
-from kdir.sampleweb.npi import is_valid_npi
+from kdir.npi import is_valid_npi
 from kdir.sampleweb.nppes import search
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.sites import CLINIC_SITES, page_paths

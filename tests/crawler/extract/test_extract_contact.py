@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract.emails import find_emails, normalize_email
-from crawler.extract.npi import clean_npi, find_npis, npi_is_valid
+from crawler.extract.npi import clean_npi, find_npis
 from crawler.extract.phones import find_phones, normalize_phone
+from kdir.npi import is_valid_npi
 
 
 @pytest.mark.parametrize(("raw", "e164"), [
@@ -49,11 +50,11 @@ def test_normalize_email_from_mailto() -> None:
 
 
 def test_npi_check_digit() -> None:
-    assert npi_is_valid("1234567893")
-    assert not npi_is_valid("1234567890")
-    assert not npi_is_valid("123456789")
-    assert not npi_is_valid("12345678931")
-    assert not npi_is_valid("12345678a3")
+    assert is_valid_npi("1234567893")
+    assert not is_valid_npi("1234567890")
+    assert not is_valid_npi("123456789")
+    assert not is_valid_npi("12345678931")
+    assert not is_valid_npi("12345678a3")
     assert clean_npi(1234567893) == "1234567893"
     assert clean_npi("1234-567-893") == "1234567893"
 
@@ -67,8 +68,8 @@ def test_npi_check_digit_on_known_numbers() -> None:
             d = int(ch) * (2 if i % 2 == 0 else 1)
             total += d - 9 if d > 9 else d
         check = (10 - total % 10) % 10
-        assert npi_is_valid(payload + str(check))
-        assert not npi_is_valid(payload + str((check + 1) % 10))
+        assert is_valid_npi(payload + str(check))
+        assert not is_valid_npi(payload + str((check + 1) % 10))
 
 
 def test_find_npis_near_labels_splits_valid_and_invalid() -> None:

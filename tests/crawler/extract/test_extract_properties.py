@@ -12,13 +12,14 @@ from crawler.extract import combine_site, extract_page
 from crawler.extract.addresses import find_addresses, parse_address
 from crawler.extract.emails import find_emails, normalize_email
 from crawler.extract.insurance import find_insurance
-from crawler.extract.npi import find_npis, npi_is_valid
+from crawler.extract.npi import find_npis
 from crawler.extract.phones import find_phones, normalize_phone
 from crawler.extract.practitioners import find_practitioners, practitioner_from_parts
 from crawler.extract.prices import find_prices
 from crawler.extract.schema_map import entities_from_blobs, entities_from_nodes
 from crawler.extract.text import clean_fragment
 from crawler.extract.vocab import find_evidence, sentences
+from kdir.npi import is_valid_npi
 
 #: KDIR_FUZZ_EXAMPLES=2000 for a deeper local run; the default keeps the suite quick
 FAST = settings(max_examples=int(os.environ.get("KDIR_FUZZ_EXAMPLES", "60")), deadline=None,
@@ -51,7 +52,7 @@ def test_text_extractors_never_raise(text: str) -> None:
     find_emails(text)
     normalize_email(text)
     find_npis(text)
-    npi_is_valid(text)
+    is_valid_npi(text)
     find_addresses(lines)
     parse_address(text)
     find_practitioners(lines, team_page=True)
