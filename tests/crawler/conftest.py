@@ -12,7 +12,7 @@ FAST: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": 0,
     "DOWNLOAD_DELAY": 0,
     "KDIR_RETRY_BASE_DELAY": 0.1,
-    "DOWNLOAD_TIMEOUT": 5,
+    "DOWNLOAD_TIMEOUT": 20,  # generous: CI runs several crawler processes on two busy cores
     "LOG_LEVEL": "INFO",
 }
 
