@@ -17,7 +17,6 @@ import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.audit import Actor, record
 from indexer.db.models import (
     Affiliation,
@@ -34,6 +33,7 @@ from indexer.db.models import (
 )
 from indexer.outbox import enqueue
 from kdir.npi import is_valid_npi
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 #: Fields a moderator may override (Provider attributes).
 EDITABLE_FIELDS = ("name", "website", "email", "phones", "street", "city", "region", "postal_code", "npi",

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from crawler.vocabulary import LABELS
 from indexer.search.base import SearchHit
+from kdir.vocabulary import LABELS
 from web.security import safe_url, strip_highlight
 
 KM_PER_MILE = 1.609344

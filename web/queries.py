@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crawler.vocabulary import LABELS
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
 from kdir.npi import is_valid_npi
+from kdir.vocabulary import LABELS
 
 REGISTRY_VIEW = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 OUTCOME_LABELS = {

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.search.base import SearchQuery
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 MILES_TO_KM = 1.609344
 MAX_TEXT = 200

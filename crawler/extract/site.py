@@ -20,7 +20,7 @@ from crawler.extract.practitioners import clean_name, practitioner_from_parts
 from crawler.extract.prices import best_price
 from crawler.extract.schema_map import ORG_TYPES
 from crawler.items import Address, Geo, Practitioner, ProviderItem, Rating, Review
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EVIDENCE_KINDS = frozenset({"home", "about", "services", "pricing"})
 _DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"})

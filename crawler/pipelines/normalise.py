@@ -15,8 +15,8 @@ from scrapy.crawler import Crawler
 from crawler.items import Address, Geo, Practitioner, Price, ProviderItem, Rating, Review
 from crawler.navigation import clean_url
 from crawler.pipelines import invalid
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from kdir.npi import is_valid_npi
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _WS = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Source
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 Record = dict[str, Any]
 

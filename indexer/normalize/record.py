@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.normalize.address import NormAddress, normalize_address
 from indexer.normalize.geo import GeoResult, resolve_geo
 from indexer.normalize.names import display_name, match_name, person_match_name
 from indexer.normalize.phones import normalize_phones
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _NPI = re.compile(r"^\d{10}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.search.base import HL_START, SearchQuery
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_PER_PAGE = 100

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from indexer.db.models import Affiliation, Credential, Provider, RatingSummary
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",

@@ -25,13 +25,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from crawler.vocabulary import LABELS
 from indexer.search import bitset
 from indexer.search.base import SearchQuery, SearchResult, SearchUnavailable
 from indexer.search.bitset import Snapshot
 from indexer.search.common import BITS, PRACTITIONER_SEPARATOR, doc_mask, validate_query
 from indexer.search.documents import clean_text
 from indexer.search.fts5_query import Vocabulary, build_vocabulary, tokens
+from kdir.vocabulary import LABELS
 
 #: bm25 column weights: name > practitioners > ids (NPI, exact) > place > topics.
 WEIGHTS = (10.0, 5.0, 3.0, 1.0, 4.0)

@@ -18,7 +18,6 @@ import meilisearch
 import requests
 from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchTimeoutError
 
-from crawler.vocabulary import LABELS
 from indexer.search.base import (
     FACET_FIELDS,
     HL_END,
@@ -37,6 +36,7 @@ from indexer.search.common import (
 )
 from indexer.search.documents import clean_text
 from indexer.search.fts5_query import tokens
+from kdir.vocabulary import LABELS
 
 SETTINGS: dict[str, Any] = {
     # order = attribute ranking: name > practitioners > NPIs > place > treatment topics

@@ -8,12 +8,12 @@ import pytest
 import requests
 import zipcodes
 
-from crawler.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from kdir.npi import is_valid_npi
 from kdir.sampleweb.nppes import search
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.sites import CLINIC_SITES, page_paths
 from kdir.sampleweb.truth import ExpectedListing, Truth, get_truth
+from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 from .conftest import digits
 
