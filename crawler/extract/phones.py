@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import phonenumbers
+from indexer.normalize.phones import normalize_phone
 
 _CANDIDATE = re.compile(
     r"(?<![\w/=.-])(?:\+?1[\s.\-\u2010-\u2015]?)?(?:\(\s*\d{3}\s*\)|\d{3})[\s.\-\u2010-\u2015]?\d{3}"
@@ -18,40 +17,6 @@ _CRISIS = re.compile(r"\bcrisis\b|\bsuicid|\bhotline\b|\blifeline\b|\bemergenc|\
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"^\+?\d+$")
-
-
-def normalize_phone(raw: str, *, region: str = "US") -> str | None:
-    """E.164 form of a printed phone number, or None for garbage. Fictional 555-01xx numbers are kept."""
-    if not isinstance(raw, str):
-        return None
-    if len(raw) > 200:  # long strings are never cached (they are garbage anyway, after stripping mostly)
-        return _normalize.__wrapped__(raw, region)
-    return _normalize(raw, region)
-
-
-@lru_cache(maxsize=4096)
-def _normalize(raw: str, region: str) -> str | None:
-    """Cached: ``phonenumbers.parse`` costs ~0.1 ms and a site prints the same numbers on every page."""
-    raw = raw.strip()
-    if raw.lower().startswith("tel:"):
-        raw = raw[4:]
-    raw = raw.replace("%20", " ").replace("%2B", "+").strip()
-    if not raw or len(raw) > 40 or len(_DIGIT.findall(raw)) < 10:
-        return None
-    try:
-        num = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(num):
-        return None
-    if num.country_code == 1:
-        national = str(num.national_number)
-        # NANP: area code and exchange cannot start with 0 or 1
-        if len(national) != 10 or national[0] in "01" or national[3] in "01":
-            return None
-    elif not phonenumbers.is_valid_number(num):
-        return None
-    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 def find_phones(text: str, *, limit: int = 50) -> list[tuple[str, bool]]:

@@ -9,12 +9,12 @@ import math
 import re
 from typing import Any
 
-import phonenumbers
 from scrapy.crawler import Crawler
 
 from crawler.items import Address, Geo, Practitioner, Price, ProviderItem, Rating, Review
 from crawler.navigation import clean_url
 from crawler.pipelines import invalid
+from indexer.normalize.phones import normalize_phone
 from kdir.npi import is_valid_npi
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
@@ -35,18 +35,6 @@ def text(value: Any, limit: int = MAX_TEXT) -> str | None:
         return None
     value = _WS.sub(" ", value.replace("\x00", "")).strip()
     return value[:limit] or None
-
-
-def e164(raw: Any) -> str | None:
-    if not isinstance(raw, str) or len(raw) > 40:
-        return None
-    try:
-        num = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(num):
-        return None
-    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 
@@ -141,7 +129,7 @@ class NormalisePipeline:
     def _phones(self, raw: Any) -> list[str]:
         out: list[str] = []
         for value in raw if isinstance(raw, list) else []:
-            phone = e164(value)
+            phone = normalize_phone(value)
             if phone is None:
                 invalid(self.stats, "phones")
             elif phone not in out:
