@@ -166,19 +166,21 @@ def index_only(url: str, full: bool) -> None:
     from kdir.config import Settings
 
     db = Database.connect(url)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     report = run_index(db, Settings.from_env({"KDIR_ENV": "test"}), full=full, verify=False)
-    print(f"RESULT {time.perf_counter() - t:.2f} {report.summary()}")
+    print(f"RESULT {time.perf_counter() - t:.2f} {time.process_time() - c:.2f} {report.summary()}")
 
 
-def _child(url: str, full: bool) -> tuple[float, str, float]:
+def _child(url: str, full: bool) -> tuple[float, float, str, float]:
+    """(wall s, CPU s of the indexing process, summary, peak RSS MB). CPU time is what the shared machine's
+    other jobs cannot inflate much; wall time is the target."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = subprocess.run([sys.executable, __file__, "--index-only", url] + (["--full"] if full else []),
                          check=True, capture_output=True, text=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-    secs, summary = line.split(" ", 2)[1:]
+    secs, cpu, summary = line.split(" ", 3)[1:]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return float(secs), summary, max(peak, before) / 1024.0
+    return float(secs), float(cpu), summary, max(peak, before) / 1024.0
 
 
 def main() -> None:
@@ -198,12 +200,12 @@ def main() -> None:
     t = time.perf_counter()
     generate(db, args.observations)
     print(f"generated {args.observations} observations in {time.perf_counter() - t:.1f}s ({path})")
-    secs, summary, peak_mb = _child(url, full=False)
-    print(f"full index: {secs:.1f}s, peak RSS {peak_mb:.0f} MB (targets: <= 60 s, < 1024 MB)")
+    secs, cpu, summary, peak_mb = _child(url, full=False)
+    print(f"full index: {secs:.1f}s wall, {cpu:.1f}s CPU, peak RSS {peak_mb:.0f} MB (targets: <= 60 s, < 1024 MB)")
     print(f"  {summary}")
     change(db, args.changes)
-    secs, summary, _ = _child(url, full=False)
-    print(f"{args.changes} changed observations: {secs:.2f}s (target <= 2 s)")
+    secs, cpu, summary, _ = _child(url, full=False)
+    print(f"{args.changes} changed observations: {secs:.2f}s wall, {cpu:.2f}s CPU (target <= 2 s)")
     print(f"  {summary}")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db import Database
-from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, utcnow
+from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, RegistryPending, utcnow
 from indexer.normalize.record import BadObservation, NormRecord, normalize_item
 from indexer.outbox import enqueue
 from indexer.resolve.backing import merged_map
@@ -22,6 +22,13 @@ from indexer.resolve.batch import BatchResolver, ObsRow
 from indexer.resolve.engine import Recomputer
 from indexer.resolve.fastwrite import update_rows
 from indexer.resolve.matcher import ClinicIndex, PractitionerIndex
+from indexer.resolve.registry import (
+    RetryKeys,
+    evidence_only_sources,
+    has_pending,
+    pending_matches,
+    save_pending,
+)
 from indexer.staleness import refresh_staleness, runs_fingerprint
 from kdir.config import Settings
 
@@ -37,6 +44,7 @@ class IndexReport:
     providers_created: int = 0
     providers_updated: int = 0  # providers whose searchable data changed (enqueued)
     providers_merged: int = 0  # observations attached to an existing provider by a match rule
+    registry_pending: int = 0  # registry observations matching no provider yet (kept, retried later)
     match_rules: dict[str, int] = field(default_factory=dict)
     credentials: dict[str, int] = field(default_factory=dict)  # verification outcome -> count checked now
     stale_marked: int = 0
@@ -48,7 +56,7 @@ class IndexReport:
         creds = ", ".join(f"{k} {v}" for k, v in sorted(self.credentials.items())) or "none checked"
         return (f"indexed {self.observations_processed} observations ({self.observations_skipped} skipped): "
                 f"{self.providers_created} providers created, {self.providers_updated} updated, "
-                f"{self.providers_merged} merged; credentials: {creds}; stale +{self.stale_marked}/"
+                f"{self.providers_merged} merged, {self.registry_pending} registry records unmatched; credentials: {creds}; stale +{self.stale_marked}/"
                 f"-{self.stale_cleared}; {self.duration_s:.1f}s")
 
 
@@ -82,6 +90,77 @@ def _save_checkpoint(s: Session, value: dict[str, Any]) -> None:
         cp.updated_at = utcnow()
 
 
+@dataclass
+class _RunState:
+    report: IndexReport
+    rules: Counter[str]
+    updated: set[int]
+    keys: RetryKeys  # keys of the non-registry observations indexed in this run
+    evidence_only: frozenset[int] = frozenset()
+
+
+def _tune(s: Session) -> None:
+    if s.get_bind().dialect.name == "sqlite":  # a bigger page cache for this connection's big batches
+        s.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
+
+
+def _index_rows(s: Session, rows: list[Any], clinics: ClinicIndex, people: PractitionerIndex,
+                state: _RunState) -> None:
+    """Normalise, resolve and recompute one batch of observation rows (the caller commits)."""
+    report = state.report
+    now = utcnow()
+    records: dict[int, NormRecord] = {}
+    current: list[ObsRow] = []
+    registry_obs: list[int] = []
+    for r in rows:
+        if r.source_id in state.evidence_only:
+            registry_obs.append(r.id)
+        if r.superseded:
+            report.observations_skipped += 1
+            continue
+        try:
+            rec = records[r.id] = normalize_item(r.payload)
+        except BadObservation:
+            report.observations_skipped += 1
+            continue
+        if r.source_id not in state.evidence_only:
+            state.keys.note(rec)
+        current.append(ObsRow(r.id, r.source_id, r.location_key, r.kind, r.source_url, r.last_seen))
+    merged = merged_map(s)
+    resolver = BatchResolver(s, clinics, people, merged, now, state.evidence_only)
+    res = resolver.resolve(current, records)
+    report.providers_created += res.created
+    report.providers_merged += res.attached
+    state.rules.update(res.rules)
+    state.updated |= Recomputer(s, records).run(res.affected, now, known_rows=resolver.created_rows)
+    attached = res.observation_provider
+    update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash,
+                                            "provider_id": attached[r.id]} for r in rows if r.id in attached])
+    update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash}
+                                           for r in rows if r.id not in attached])
+    if registry_obs:
+        save_pending(s, registry_obs, res.unmatched, records, now)
+    report.observations_processed += len(current)
+
+
+def _retry_registry(db: Database, clinics: ClinicIndex, people: PractitionerIndex, state: _RunState,
+                    batch_size: int) -> None:
+    """Resolve again the pending registry observations that share a key with what this run indexed."""
+    with db.session() as s:
+        if not has_pending(s):
+            return
+        ids = pending_matches(s, state.keys)
+        s.commit()
+    for i in range(0, len(ids), batch_size):
+        with db.session() as s:
+            _tune(s)
+            state.evidence_only = evidence_only_sources(s)
+            rows = s.execute(_pending_query(True, 0, batch_size)
+                             .where(Observation.id.in_(ids[i:i + batch_size]))).all()
+            _index_rows(s, rows, clinics, people, state)
+            s.commit()
+
+
 def run_index(db: Database, settings: Settings, *, progress: Progress | None = None, full: bool = False,
               verify: bool = True, batch_size: int = 5000, registry: Any = None) -> IndexReport:
     """Index pending observations (all of them with ``full``), then staleness and (unless ``verify`` is False)
@@ -100,47 +179,27 @@ def run_index(db: Database, settings: Settings, *, progress: Progress | None = N
             _save_checkpoint(s, {**cp, "full_running": True, "last_id": after})
             s.commit()
     clinics, people = ClinicIndex(), PractitionerIndex()
+    state = _RunState(report, rules, updated, RetryKeys())
     done = 0
     while True:
         with db.session() as s:
-            if s.get_bind().dialect.name == "sqlite":  # a bigger page cache for this connection's big batches
-                s.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
+            _tune(s)
             rows = s.execute(_pending_query(full, after, batch_size)).all()
             if not rows:
                 break
-            now = utcnow()
-            records: dict[int, NormRecord] = {}
-            current: list[ObsRow] = []
-            for r in rows:
-                if r.superseded:
-                    report.observations_skipped += 1
-                    continue
-                try:
-                    records[r.id] = normalize_item(r.payload)
-                except BadObservation:
-                    report.observations_skipped += 1
-                    continue
-                current.append(ObsRow(r.id, r.source_id, r.location_key, r.kind, r.source_url, r.last_seen))
-            merged = merged_map(s)
-            resolver = BatchResolver(s, clinics, people, merged, now)
-            res = resolver.resolve(current, records)
-            report.providers_created += res.created
-            report.providers_merged += res.attached
-            rules.update(res.rules)
-            updated |= Recomputer(s, records).run(res.affected, now, known_rows=resolver.created_rows)
-            attached = res.observation_provider
-            update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash,
-                                                    "provider_id": attached[r.id]} for r in rows if r.id in attached])
-            update_rows(s, Observation.__table__, [{"id": r.id, "indexed_hash": r.content_hash}
-                                                   for r in rows if r.id not in attached])
+            state.evidence_only = evidence_only_sources(s)
+            _index_rows(s, rows, clinics, people, state)
             after = rows[-1].id
-            report.observations_processed += len(current)
             report.batches += 1
             _save_checkpoint(s, {**_checkpoint(s), "last_id": after, "full_running": full})
             s.commit()
             done += len(rows)
             if progress:
                 progress(done, total)
+    if state.keys:
+        _retry_registry(db, clinics, people, state, batch_size)
+    with db.session() as s:
+        report.registry_pending = int(s.scalar(select(func.count()).select_from(RegistryPending)) or 0)
     with db.session() as s:
         now = utcnow()
         cp = _checkpoint(s)

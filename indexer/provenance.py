@@ -1,10 +1,13 @@
 """Field-level provenance: every candidate value with its source, and the conflict policy that selects one.
 
-Policy (docs/indexing.md): an active moderator Override always wins. Otherwise the highest source tier wins
-(registry 3 > clinic site 2 > directory / OSM 1); within that tier the most recently seen value wins (ties: the
-newest observation). List fields (phones, modalities, conditions, services, insurance, credentials) take the
-union of the values given by the winning tier's sources, so a lower tier can never add to or remove from what
-a higher tier says.
+Policy (docs/indexing.md): an active moderator Override always wins. Otherwise the highest-ranked source wins,
+ranked per field: for identity and credential facts (``IDENTITY_FIELDS``: npi, credentials) the registry first,
+then the clinic's own site, then directories / OSM (the source tier); for presentation and contact facts (every
+other field: name, website, phones, email, address, geo, modalities, services, prices ...) the clinic's own site
+first, then directories / OSM, then the registry as a last resort (its legal name then shown in title case
+without legal suffixes). Within the winning rank the most recently seen value wins (ties: the newest
+observation). List fields take the union of the values of the winning rank's sources, so a lower rank can
+never add to or remove from what a higher one says.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from indexer.change_policy import PENDING_PRIORITY_STEP, is_material
 from indexer.db.models import Provider
-from indexer.normalize.names import match_name, person_match_name
+from indexer.normalize.names import match_name, person_match_name, registry_display_name
 
 LIST_FIELDS = frozenset({"phones", "modalities", "conditions", "services", "insurance", "credentials"})
 SCALAR_COLUMNS = ("name", "website", "email", "npi", "telehealth", "price")
@@ -28,10 +32,33 @@ ADDRESS_COLUMNS = ("street", "city", "region", "postal_code", "country")
 GEO_COLUMNS = ("lat", "lon", "geo_source")
 #: Every field a moderator Override may set (evidence fields plus their single columns).
 OVERRIDABLE = frozenset({*SCALAR_COLUMNS, *LIST_COLUMNS, *ADDRESS_COLUMNS, "lat", "lon", "address", "geo"})
+#: Fields where the registry is authoritative (the source tier ranks: registry 3 > site 2 > directory / OSM 1).
+IDENTITY_FIELDS = frozenset({"npi", "credentials"})
+REGISTRY_KIND = "registry"
+
+
+def field_rank(field: str, tier: int, kind: str) -> int:
+    """The rank of a source for one field (higher wins): the registry ranks last for presentation fields."""
+    if field in IDENTITY_FIELDS or kind != REGISTRY_KIND:
+        return tier
+    return 0
 
 
 def value_hash(value: Any) -> str:
-    """Stable hash of an evidence value (JSON with sorted keys; plain strings skip the encoder)."""
+    """Stable hash of an evidence value (JSON with sorted keys; plain strings skip the encoder). Flat dicts of
+    scalars (addresses, geo points, prices: realistic data repeats them) are memoised."""
+    if isinstance(value, dict) and all(v is None or type(v) in (str, int, float, bool) for v in value.values()):
+        # The type is part of the key: 1 == 1.0 == True would otherwise share an entry (and their JSON differs).
+        return _flat_dict_hash(tuple(sorted((k, type(v), v) for k, v in value.items())))
+    return _value_hash(value)
+
+
+@lru_cache(maxsize=16384)
+def _flat_dict_hash(items: tuple[tuple[str, type, Any], ...]) -> str:
+    return _value_hash({k: v for k, _t, v in items})
+
+
+def _value_hash(value: Any) -> str:
     if isinstance(value, str):
         blob = "s" + value
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -53,10 +80,14 @@ class Candidate:
     tier: int
     seen: datetime
     vh: str = ""
+    kind: str = ""  # the source's kind (registry | clinic_site | directory | osm)
+    rank: int = -1  # field_rank(); computed when not given
 
     def __post_init__(self) -> None:
         if not self.vh:
             self.vh = value_hash(self.value)
+        if self.rank < 0:
+            self.rank = field_rank(self.field, self.tier, self.kind)
 
 
 @dataclass
@@ -72,8 +103,8 @@ def select_values(cands: list[Candidate]) -> dict[str, Selected]:
         by_field.setdefault(c.field, []).append(c)
     out: dict[str, Selected] = {}
     for name, group in by_field.items():
-        top = max(c.tier for c in group)
-        tier_group = [c for c in group if c.tier == top]
+        top = max(c.rank for c in group)
+        tier_group = [c for c in group if c.rank == top]
         if name in LIST_FIELDS:
             union: set[str] = set()
             for c in tier_group:
@@ -82,7 +113,10 @@ def select_values(cands: list[Candidate]) -> dict[str, Selected]:
         else:
             best = max(tier_group, key=lambda c: (c.seen, c.observation_id))
             same = [c for c in tier_group if c.vh == best.vh]
-            out[name] = Selected(best.value, same)
+            value = best.value
+            if name == "name" and best.kind == REGISTRY_KIND and isinstance(value, str):
+                value = registry_display_name(value)
+            out[name] = Selected(value, same)
     return out
 
 

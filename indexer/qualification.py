@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, Source
+from indexer.resolve.fastwrite import ids_in
 from indexer.verify.taxonomy import (
     PRESCRIBERS,
     THERAPISTS,
@@ -56,6 +57,12 @@ class _Signal:
             self.evidence.append(item)
 
 
+_CLAIMS = {"integration_therapy": ("services", ("integration_therapy", "ketamine_assisted_psychotherapy")),
+           "medical_screening": ("services", ("medical_screening",)),
+           "rems_claimed": ("services", ("spravato_rems_certified",)),
+           "at_home_context": ("modalities", ("at_home",))}
+
+
 def refresh_qualification(session: Session, provider_ids: set[int], now: datetime,
                           working: dict[int, Provider] | None = None) -> set[int]:
     """Recompute the signals of ``provider_ids``; returns the ids whose qualification changed. ``working``:
@@ -74,17 +81,25 @@ def refresh_qualification(session: Session, provider_ids: set[int], now: datetim
             team[pid].append((pid, None))
     for clinic_id, prac_id, role in session.execute(
             select(Affiliation.clinic_id, Affiliation.practitioner_id, Affiliation.role)
-            .where(Affiliation.clinic_id.in_(ids))):
+            .where(ids_in(Affiliation.clinic_id, ids))):
         team[clinic_id].append((prac_id, role))
     member_ids = sorted({m for members in team.values() for m, _ in members} | set(ids))
-    creds: dict[int, list[Credential]] = defaultdict(list)
-    for c in session.execute(select(Credential).where(Credential.provider_id.in_(member_ids))).scalars():
+    creds: dict[int, list[Any]] = defaultdict(list)  # Core rows: no ORM objects to build
+    cols = [c for c in Credential.__table__.c if c.key not in ("registry_taxonomies", "license_states")]
+    for c in session.execute(select(*cols).where(ids_in(Credential.provider_id, member_ids))):
         creds[c.provider_id].append(c)
+    # Registry taxonomies (JSON) matter only for verified credentials: decode those alone.
+    taxonomies: dict[int, list[Any]] = dict(session.execute(
+        select(Credential.id, Credential.registry_taxonomies).where(ids_in(Credential.provider_id, member_ids),
+                                                                     Credential.outcome == "verified")).all())
     evidence: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for i in range(0, len(ids), 900):
+    # Evidence rows are read only for providers that show one of the claimed signals.
+    claimed = sorted(pid for pid, p in providers.items() if p.price or any(
+        w in (getattr(p, fname) or []) for fname, wanted in _CLAIMS.values() for w in wanted))
+    for i in range(0, len(claimed), 900):
         for ev in session.execute(select(FieldEvidence.provider_id, FieldEvidence.field, FieldEvidence.value,
                                          FieldEvidence.source_id, FieldEvidence.url, FieldEvidence.last_seen)
-                                  .where(FieldEvidence.provider_id.in_(ids[i:i + 900]),
+                                  .where(ids_in(FieldEvidence.provider_id, claimed[i:i + 900]),
                                          FieldEvidence.selected.is_(True),
                                          FieldEvidence.field.in_(("services", "modalities", "price")))):
             evidence[(ev.provider_id, ev.field)].append(ev)
@@ -97,7 +112,7 @@ def refresh_qualification(session: Session, provider_ids: set[int], now: datetim
             for c in creds.get(member_id, []):
                 cat = category(c.credential)
                 ok = c.outcome == "verified"
-                codes = [t.get("code", "") for t in (c.registry_taxonomies or []) if isinstance(t, dict)] if ok else []
+                codes = [t.get("code", "") for t in (taxonomies.get(c.id) or []) if isinstance(t, dict)] if ok else []
                 src = source_keys.get(c.source_id) if c.source_id else None
                 date = c.checked_at if ok else c.last_seen
                 if ok and (cat in PRESCRIBERS or (cat is None and any(x.startswith(("20", "363", "3675"))
@@ -124,11 +139,7 @@ def refresh_qualification(session: Session, provider_ids: set[int], now: datetim
                     sig["licensed_therapist"].add(False, src, c.source_url, date)
             if role and _DIRECTOR.search(role) and not creds.get(member_id):
                 sig["medical_director"].add(False, None, None, None)
-        claims = {"integration_therapy": ("services", ("integration_therapy", "ketamine_assisted_psychotherapy")),
-                  "medical_screening": ("services", ("medical_screening",)),
-                  "rems_claimed": ("services", ("spravato_rems_certified",)),
-                  "at_home_context": ("modalities", ("at_home",))}
-        for code, (fname, wanted) in claims.items():
+        for code, (fname, wanted) in _CLAIMS.items():
             if any(w in (getattr(p, fname) or []) for w in wanted):
                 for ev in evidence.get((pid, fname), []):
                     if any(w in (ev.value or []) for w in wanted):

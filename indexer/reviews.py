@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db.models import Provider, RatingSummary, Review
 from indexer.normalize.record import NormReview
+from indexer.resolve.fastwrite import ids_in
 
 PRIOR_MEAN = 4.0
 PRIOR_WEIGHT = 10
@@ -83,7 +84,7 @@ def sync_reviews(session: Session, provider_ids: set[int], reviews: list[ReviewI
         return
     ids = sorted(provider_ids)
     existing = {(r.provider_id, r.source_id, r.text_hash) for r in session.execute(
-        select(Review.provider_id, Review.source_id, Review.text_hash).where(Review.provider_id.in_(ids)))}
+        select(Review.provider_id, Review.source_id, Review.text_hash).where(ids_in(Review.provider_id, ids)))}
     rows = []
     for ri in reviews:
         key = (ri.provider_id, ri.source_id, review_hash(ri.review))
@@ -107,7 +108,7 @@ def refresh_ratings(session: Session, provider_ids: set[int], aggregates: list[A
     ids = sorted(provider_ids)
     all_reviews = session.execute(
         select(Review.id, Review.provider_id, Review.source_id, Review.text_hash, Review.rating, Review.hidden,
-               Review.duplicate_of_id, Review.url).where(Review.provider_id.in_(ids)).order_by(Review.id)).all()
+               Review.duplicate_of_id, Review.url).where(ids_in(Review.provider_id, ids)).order_by(Review.id)).all()
     first: dict[tuple[int, str], int] = {}
     per_source: dict[tuple[int, int], list[float]] = defaultdict(list)
     dup_updates = []
@@ -128,7 +129,7 @@ def refresh_ratings(session: Session, provider_ids: set[int], aggregates: list[A
     for key, a in agg.items():
         count = a.count or len(per_source.get(key, ())) or 1
         summaries[key] = (a.value, count, a.url)
-    session.execute(delete(RatingSummary).where(RatingSummary.provider_id.in_(ids)))
+    session.execute(delete(RatingSummary).where(ids_in(RatingSummary.provider_id, ids)))
     if summaries:
         session.execute(RatingSummary.__table__.insert(), [
             {"provider_id": pid, "source_id": sid, "value": v, "count": n, "url": url}

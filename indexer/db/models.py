@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -123,6 +124,10 @@ class Observation(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "location_key", "content_hash", name="uq_observation_content"),
         Index("ix_observations_source_key", "source_id", "location_key"),
+        # The indexer's pending rows (migration 0004): an incremental run never scans the whole table.
+        Index("ix_observations_pending", "id",
+              sqlite_where=sa_text("indexed_hash IS NULL OR indexed_hash <> content_hash"),
+              postgresql_where=sa_text("indexed_hash IS NULL OR indexed_hash <> content_hash")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
@@ -227,6 +232,19 @@ class MatchLink(Base):
     matched_provider_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)  # set by a moderator's split/merge: never re-resolved
+
+
+class RegistryPending(Base):
+    """A registry observation that matched no provider yet (registry records never create providers), keyed by
+    what could match it later; retried when observations with these keys are indexed."""
+
+    __tablename__ = "registry_pending"
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    npi: Mapped[str | None] = mapped_column(String(10), index=True)
+    postal_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FieldEvidence(Base):

@@ -145,10 +145,26 @@ def _split_one_line(text: str) -> dict[str, str]:
     return {k: " ".join(v) for k, v in parts.items() if v}
 
 
+_ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
+
+
 def normalize_address(raw: object) -> NormAddress | None:
-    """Normalise a crawler ``Address`` dict; None when nothing usable is left."""
+    """Normalise a crawler ``Address`` dict; None when nothing usable is left. Memoised (realistic data repeats
+    addresses across sources and runs; the result is immutable)."""
     if not isinstance(raw, dict):
         return None
+    key = tuple(raw.get(k) for k in _ADDRESS_KEYS)
+    if all(v is None or type(v) is str for v in key):  # only these keys are read
+        return _normalize_address_cached(key)
+    return _normalize_address(raw)
+
+
+@lru_cache(maxsize=16384)
+def _normalize_address_cached(key: tuple[str | None, ...]) -> NormAddress | None:
+    return _normalize_address(dict(zip(_ADDRESS_KEYS, key, strict=True)))
+
+
+def _normalize_address(raw: dict[str, object]) -> NormAddress | None:
     street = raw.get("street") if isinstance(raw.get("street"), str) else None
     city = display_name(raw.get("city"))
     region = normalize_state(raw.get("region"))

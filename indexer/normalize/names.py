@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -22,6 +23,11 @@ def display_name(raw: object) -> str | None:
     """The form shown to people: control characters dropped, whitespace collapsed, length capped."""
     if not isinstance(raw, str):
         return None
+    return _display_name(raw)
+
+
+@lru_cache(maxsize=32768)
+def _display_name(raw: str) -> str | None:
     text = _WS.sub(" ", _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw))).strip(" ,;-|")
     return text[:MAX_NAME] or None
 
@@ -35,6 +41,11 @@ def _fold(text: str) -> str:
 
 def match_name(raw: object) -> str:
     """Organisation match form: "Sunrise Ketamine Clinic, PLLC" -> "sunrise ketamine clinic"."""
+    return _match_name(raw) if isinstance(raw, str) else ""
+
+
+@lru_cache(maxsize=32768)  # realistic data repeats names across sources and runs
+def _match_name(raw: str) -> str:
     name = display_name(raw)
     if not name:
         return ""
@@ -50,12 +61,32 @@ def match_name(raw: object) -> str:
 
 def person_match_name(raw: object) -> str:
     """Person match form: honorifics, degrees and suffixes dropped: "Dr. Jane Q. Doe, MD" -> "jane q doe"."""
+    return _person_match_name(raw) if isinstance(raw, str) else ""
+
+
+@lru_cache(maxsize=32768)
+def _person_match_name(raw: str) -> str:
     name = display_name(raw)
     if not name:
         return ""
     name = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), name)
     tokens = [t for t in _fold(name).split() if t not in _PERSON_NOISE]
     return " ".join(tokens)
+
+
+_LEGAL_TAIL = re.compile(r"(?:[\s,]+(?:LLC|L\.L\.C\.|PLLC|P\.L\.L\.C\.|PC|P\.C\.|INC\.?|INCORPORATED|PA|P\.A\.|"
+                         r"CORP\.?|CORPORATION|LTD\.?|LLP|LP|PSC|APC|APMC|DBA))+\s*$", re.I)
+_SMALL = {"and", "of", "the", "for", "at", "in", "on"}
+
+
+def registry_display_name(raw: str) -> str:
+    """A registry legal name shown as a last resort: legal suffixes dropped and, when it is all capitals, title
+    case ("STILLWATER KETAMINE CLINIC PLLC" -> "Stillwater Ketamine Clinic")."""
+    name = _LEGAL_TAIL.sub("", raw).strip(" ,") or raw
+    if name.upper() != name:
+        return name
+    words = name.lower().split(" ")
+    return " ".join(w if i and w in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 def first_last(person_key: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db.models import MatchLink, Observation, Provider
 from indexer.normalize.record import BadObservation, NormRecord, normalize_item
+from indexer.resolve.fastwrite import ids_in
 
 
 @dataclass
@@ -52,7 +53,7 @@ def load_backing(session: Session, targets: set[int], merged: dict[int, int],
     if not members:
         return {}
     obs_ids = {oid for (oid,) in session.execute(
-        select(MatchLink.observation_id).where(MatchLink.provider_id.in_(sorted(members)),
+        select(MatchLink.observation_id).where(ids_in(MatchLink.provider_id, members),
                                                MatchLink.observation_id.is_not(None)))}
     best: dict[tuple[int, str | None], tuple[bool, int, int]] = {}
     for oid, mention, pid, pinned, lid in _chunked_links(session, sorted(obs_ids)):
@@ -73,11 +74,11 @@ def load_backing(session: Session, targets: set[int], merged: dict[int, int],
         payloads = {}
         if need_payload:
             payloads = dict(session.execute(select(Observation.id, Observation.payload)
-                                            .where(Observation.id.in_(need_payload))).all())
+                                            .where(ids_in(Observation.id, need_payload))).all())
         for row in session.execute(select(Observation.id, Observation.source_id, Observation.location_key,
                                           Observation.source_url, Observation.fetched_at, Observation.last_seen,
                                           Observation.last_run_id)
-                                   .where(Observation.id.in_(chunk), Observation.superseded.is_(False))):
+                                   .where(ids_in(Observation.id, chunk), Observation.superseded.is_(False))):
             rec = records.get(row.id)
             if rec is None:
                 try:
@@ -96,4 +97,4 @@ def _chunked_links(session: Session, obs_ids: list[int]):  # type: ignore[no-unt
         chunk = obs_ids[i:i + 900]
         yield from session.execute(select(MatchLink.observation_id, MatchLink.mention_key, MatchLink.provider_id,
                                           MatchLink.pinned, MatchLink.id)
-                                   .where(MatchLink.observation_id.in_(chunk))).all()
+                                   .where(ids_in(MatchLink.observation_id, chunk))).all()

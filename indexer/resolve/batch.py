@@ -12,10 +12,10 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, MatchLink, Provider
-from indexer.normalize.record import NormPractitioner, NormRecord
+from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
-from indexer.resolve.fastwrite import insert_rows
+from indexer.resolve.fastwrite import ids_in, insert_rows
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
 
 _EMPTY_ROW: dict[str, Any] = {c.key: None for c in Provider.__table__.columns}
@@ -40,6 +40,7 @@ class BatchResult:
     attached: int = 0  # observations joined to an existing provider by a match rule
     rules: Counter[str] = field(default_factory=Counter)
     observation_provider: dict[int, int] = field(default_factory=dict)
+    unmatched: list[int] = field(default_factory=list)  # registry observations that matched no provider
 
 
 @dataclass
@@ -52,9 +53,13 @@ class _Link:
 
 
 class BatchResolver:
+    """``evidence_only``: ids of sources (the registry) whose observations never create a provider: they attach
+    to a matching provider or stay unmatched (``BatchResult.unmatched``)."""
+
     def __init__(self, session: Session, clinics: ClinicIndex, people: PractitionerIndex,
-                 merged: dict[int, int], now: datetime):
+                 merged: dict[int, int], now: datetime, evidence_only: frozenset[int] = frozenset()):
         self.s, self.clinics, self.people, self.merged, self.now = session, clinics, people, merged, now
+        self.evidence_only = evidence_only
         self._next_temp = -1
         self._new_providers: dict[int, dict[str, Any]] = {}
         self._new_clinic_entries: list[ClinicEntry] = []
@@ -90,7 +95,7 @@ class BatchResolver:
             q = select(MatchLink.id, MatchLink.provider_id, MatchLink.observation_id, MatchLink.source_id,
                        MatchLink.location_key, MatchLink.mention_key, MatchLink.pinned, MatchLink.rule,
                        MatchLink.score).where(or_(MatchLink.location_key.in_(keys[i:i + 400]),
-                                                  MatchLink.observation_id.in_(ids[i:i + 400])))
+                                                  ids_in(MatchLink.observation_id, ids[i:i + 400])))
             for row in self.s.execute(q):
                 link = _Link(bool(row.pinned), row.id, row.provider_id, row.rule, row.score)
                 if row.observation_id is not None:
@@ -129,7 +134,8 @@ class BatchResolver:
     # -- the batch -------------------------------------------------------------------------------------------
     def resolve(self, rows: list[ObsRow], records: dict[int, NormRecord]) -> BatchResult:
         res = BatchResult()
-        good = [r for r in rows if r.id in records]
+        # Sources that can create providers go first, so evidence-only observations of the same batch find them.
+        good = sorted((r for r in rows if r.id in records), key=lambda r: r.source_id in self.evidence_only)
         by_obs, by_key, listing_providers = self._load_links(good)
 
         def known(obs: ObsRow, mention: str | None) -> bool:  # decided before: no need for match candidates
@@ -144,21 +150,29 @@ class BatchResolver:
             if rec.kind == "clinic":
                 clinic_of[obs.id] = self._resolve_clinic(obs, rec, by_obs, by_key, res)
         people = [(p.key, p.npi, clinic_of[r.id]) for r in good for p in records[r.id].practitioners
-                  if not known(r, mention_key(p.key))]
+                  if clinic_of[r.id] and r.source_id not in self.evidence_only and not known(r, mention_key(p.key))]
         people += [(records[r.id].match_name, records[r.id].npi, 0) for r in good
                    if records[r.id].kind == "practitioner" and not known(r, None)]
         self.people.load(self.s, [(k, n) for k, n, _c in people], {c for _k, _n, c in people if c})
         for obs in good:  # pass 2: people (practitioner listings and practitioners named by clinics)
             rec = records[obs.id]
             region = rec.address.region if rec.address else None
+            evidence_only = obs.source_id in self.evidence_only
             if rec.kind == "clinic":
                 pid = clinic_of[obs.id]
-                for prac in rec.practitioners:
+                if not pid:
+                    res.unmatched.append(obs.id)
+                    continue
+                for prac in [] if evidence_only else rec.practitioners:
                     ppid = self._resolve_person(obs, mention_key(prac.key), prac, pid, region, by_obs, by_key, res,
                                                 rec)
                     self._affiliations[(pid, ppid)] = {"role": prac.role, "observation_id": obs.id}
             else:
-                pid = self._resolve_person(obs, None, _as_person(rec), None, region, by_obs, by_key, res, rec)
+                pid = self._resolve_person(obs, None, _as_person(rec), None, region, by_obs, by_key, res, rec,
+                                           create=not evidence_only)
+                if not pid:
+                    res.unmatched.append(obs.id)
+                    continue
             res.observation_provider[obs.id] = pid
             res.affected.add(pid)
         mapping = self._flush_new()
@@ -175,7 +189,10 @@ class BatchResolver:
 
     def _resolve_clinic(self, obs: ObsRow, rec: NormRecord, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
                         res: BatchResult) -> int:
-        pid, _reuse, new = self._decide(obs, None, by_obs, by_key, lambda: self.clinics.match(rec))
+        lone = obs.source_id in self.evidence_only
+        pid, _reuse, new = self._decide(obs, None, by_obs, by_key, lambda: self.clinics.match(rec, lone))
+        if not pid and obs.source_id in self.evidence_only:
+            return 0
         if not pid:
             pid = self._temp("clinic", rec.name, rec.match_name, rec, rec.npi)
             entry = self.clinics.entry_for(pid, rec)
@@ -192,9 +209,18 @@ class BatchResolver:
 
     def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: NormPractitioner, clinic_id: int | None,
                         region: str | None, by_obs: dict, by_key: dict, res: BatchResult,  # type: ignore[type-arg]
-                        rec: NormRecord) -> int:
-        ppid, _reuse, new = self._decide(obs, mkey, by_obs, by_key,
-                                         lambda: self.people.match(prac, clinic_id, region))
+                        rec: NormRecord, create: bool = True) -> int:
+        def match() -> tuple[int, str, float] | None:
+            found = self.people.match(prac, clinic_id, region)
+            if found is None and not create and (npi := valid_npi(prac.npi)):
+                solo = self.clinics.by_npi.get(npi, [])
+                if len(solo) == 1:  # a solo practice listed under its owner's NPI
+                    return solo[0].pid, "npi", 1.0
+            return found
+
+        ppid, _reuse, new = self._decide(obs, mkey, by_obs, by_key, match)
+        if not ppid and not create:
+            return 0
         if not ppid:
             ppid = self._temp("practitioner", prac.name, prac.key, rec, prac.npi)
             new = ("new", 1.0, False)
@@ -204,7 +230,8 @@ class BatchResolver:
         if new:
             res.rules[new[0]] += 1
             self._link(ppid, obs, mkey, new[0], new[1], new[2], ppid if new[0] != "new" else None)
-        self.people.note(ppid, prac, clinic_id, region)
+        if ppid not in self.clinics.pids:
+            self.people.note(ppid, prac, clinic_id, region)
         res.affected.add(ppid)
         return ppid
 
@@ -231,7 +258,7 @@ class BatchResolver:
         existing: dict[tuple[int, int], int] = {}
         for i in range(0, len(clinic_ids), 900):
             for aid, c, p in self.s.execute(select(Affiliation.id, Affiliation.clinic_id, Affiliation.practitioner_id)
-                                            .where(Affiliation.clinic_id.in_(clinic_ids[i:i + 900]))):
+                                            .where(ids_in(Affiliation.clinic_id, clinic_ids[i:i + 900]))):
                 existing[(c, p)] = aid
         inserts, updates = [], []
         for (c, p), v in wanted.items():

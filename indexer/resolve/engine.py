@@ -34,7 +34,7 @@ from indexer.provenance import (
 )
 from indexer.qualification import refresh_qualification
 from indexer.resolve.backing import Backing, load_backing, merged_map
-from indexer.resolve.fastwrite import insert_rows, update_rows
+from indexer.resolve.fastwrite import ids_in, insert_rows, update_rows
 from indexer.reviews import AggregateInput, ReviewInput, sync_reviews
 from indexer.verify.taxonomy import category
 
@@ -155,9 +155,10 @@ class Recomputer:
     def __init__(self, session: Session, records: dict[int, NormRecord] | None = None):
         self.s = session
         self.records = records if records is not None else {}
-        rows = session.execute(select(Source.id, Source.key, Source.tier)).all()
+        rows = session.execute(select(Source.id, Source.key, Source.tier, Source.kind)).all()
         self.source_keys = {r.id: r.key for r in rows}
         self.tiers = {r.id: r.tier for r in rows}
+        self.kinds = {r.id: r.kind for r in rows}
 
     def run(self, provider_ids: set[int], now: datetime | None = None,
             ungated_credentials: set[int] | None = None,
@@ -173,7 +174,7 @@ class Recomputer:
         originals, providers = load_working_copies(self.s, ids, known_rows or {})
         before = {pid: search_snapshot(p) for pid, p in providers.items()}
         overrides: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-        for o in self.s.execute(select(Override).where(Override.provider_id.in_(ids), Override.active.is_(True))
+        for o in self.s.execute(select(Override).where(ids_in(Override.provider_id, ids), Override.active.is_(True))
                                 .order_by(Override.id)).scalars():
             if o.field in OVERRIDABLE:
                 overrides[o.provider_id].append((o.field, o.value))
@@ -184,9 +185,10 @@ class Recomputer:
             items = backing.get(pid, [])
             cands = []
             for b in items:
-                tier = self.tiers.get(b.source_id, 1)
+                tier, kind = self.tiers.get(b.source_id, 1), self.kinds.get(b.source_id, "")
                 for fname, value in evidence_values(b).items():
-                    cands.append(Candidate(fname, value, b.source_id, b.observation_id, b.url, tier, b.seen))
+                    cands.append(Candidate(fname, value, b.source_id, b.observation_id, b.url, tier, b.seen,
+                                           kind=kind))
                 if b.mention_key is None:
                     for r in b.record.reviews:
                         reviews.append(ReviewInput(pid, b.source_id, b.observation_id, r, b.seen))
@@ -237,11 +239,11 @@ class Recomputer:
             for aid, clinic_id, key in self.s.execute(
                     select(Affiliation.id, Affiliation.clinic_id, Provider.match_name)
                     .join(Provider, Provider.id == Affiliation.practitioner_id)
-                    .where(Affiliation.clinic_id.in_(clinics[i:i + 900]))):
+                    .where(ids_in(Affiliation.clinic_id, clinics[i:i + 900]))):
                 if key not in mentioned.get(clinic_id, set()):
                     gone.append(aid)
         for i in range(0, len(gone), 900):
-            self.s.execute(delete(Affiliation).where(Affiliation.id.in_(gone[i:i + 900])))
+            self.s.execute(delete(Affiliation).where(ids_in(Affiliation.id, gone[i:i + 900])))
 
     def _sync_evidence(self, targets: set[int], merged: dict[int, int],
                        desired: dict[tuple[int, str, int, str], dict[str, Any]]) -> None:
@@ -252,7 +254,7 @@ class Recomputer:
                     FieldEvidence.id, FieldEvidence.provider_id, FieldEvidence.field, FieldEvidence.source_id,
                     FieldEvidence.value_hash, FieldEvidence.first_seen, FieldEvidence.last_seen,
                     FieldEvidence.selected, FieldEvidence.observation_id, FieldEvidence.url, FieldEvidence.tier)
-                    .where(FieldEvidence.provider_id.in_(members[i:i + 900]))):
+                    .where(ids_in(FieldEvidence.provider_id, members[i:i + 900]))):
                 existing[(row.provider_id, row.field, row.source_id, row.value_hash)] = row
         inserts, updates, deletes = [], [], []
         for key, row in existing.items():
@@ -274,7 +276,7 @@ class Recomputer:
                                 "tier": want["tier"], "first_seen": want["first_seen"],
                                 "last_seen": want["last_seen"], "selected": want["selected"]})
         for i in range(0, len(deletes), 900):
-            self.s.execute(delete(FieldEvidence).where(FieldEvidence.id.in_(deletes[i:i + 900])))
+            self.s.execute(delete(FieldEvidence).where(ids_in(FieldEvidence.id, deletes[i:i + 900])))
         update_rows(self.s, FieldEvidence.__table__, updates)
         insert_rows(self.s, FieldEvidence.__table__, inserts)
 
@@ -282,7 +284,7 @@ class Recomputer:
                           ungated: set[int]) -> None:
         ids = sorted(providers)
         existing: dict[int, dict[tuple[str | None, str | None], Credential]] = defaultdict(dict)
-        for c in self.s.execute(select(Credential).where(Credential.provider_id.in_(ids))).scalars():
+        for c in self.s.execute(select(Credential).where(ids_in(Credential.provider_id, ids))).scalars():
             existing[c.provider_id][(c.credential, c.npi)] = c
         inserts: list[dict[str, Any]] = []
         for pid, p in providers.items():

@@ -11,10 +11,44 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table
+from sqlalchemy import JSON, DateTime, Table, false, literal_column
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(..., ensure_ascii=False) builds one per call
+
+
+@lru_cache(maxsize=16384)
+def _json_str(v: str) -> str:
+    return _ENCODER.encode(v)
+
+
+@lru_cache(maxsize=16384)
+def _json_strs(v: tuple[str, ...]) -> str:
+    return _ENCODER.encode(list(v))
+
+
+def json_text(v: Any) -> str | None:
+    """The JSON text of a value; strings and lists of strings (most evidence values) are memoised."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return _json_str(v)
+    if isinstance(v, list) and all(type(x) is str for x in v):
+        return _json_strs(tuple(v))
+    return _ENCODER.encode(v)
+
+
+def ids_in(column: Any, ids: Any) -> ColumnElement[bool]:
+    """``column IN (1, 2, ...)`` with the integers inlined: thousands of bound parameters cost SQLAlchemy more
+    to render than the query costs the database. Only for integer ids (each is passed through ``int``)."""
+    items = sorted({int(i) for i in ids})
+    if not items:
+        return false()
+    return column.op("IN")(literal_column("(" + ",".join(map(str, items)) + ")"))
 
 
 @lru_cache(maxsize=4096)
@@ -35,7 +69,7 @@ def _converters(table: Table, cols: Sequence[str], dialect: str) -> list[Any]:
 
                 out.append(lambda v: None if v is None else Json(v))
             else:
-                out.append(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+                out.append(json_text)
         elif isinstance(col_type, DateTime) or isinstance(getattr(col_type, "impl", None), DateTime):
             if dialect == "postgresql":
                 out.append(lambda v: None if v is None else (v if v.tzinfo else v.replace(tzinfo=UTC)))
@@ -47,8 +81,20 @@ def _converters(table: Table, cols: Sequence[str], dialect: str) -> list[Any]:
 
 
 def _rows(rows: list[dict[str, Any]], cols: Sequence[str], conv: list[Any]) -> list[tuple[Any, ...]]:
-    pairs = list(zip(cols, conv, strict=True))
-    return [tuple(f(r[c]) if f is not None else r[c] for c, f in pairs) for r in rows]
+    getter = itemgetter(*cols)
+    if len(cols) == 1:
+        f = conv[0] or (lambda v: v)
+        return [(f(getter(r)),) for r in rows]
+    todo = [(i, f) for i, f in enumerate(conv) if f is not None]
+    if not todo:
+        return [getter(r) for r in rows]
+    out = []
+    for r in rows:
+        t = list(getter(r))
+        for i, f in todo:
+            t[i] = f(t[i])
+        out.append(tuple(t))
+    return out
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

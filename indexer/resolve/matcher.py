@@ -1,7 +1,8 @@
 """Blocking indexes and match rules. Candidates come only from the same block (ZIP, else city + state, or the
 same NPI), loaded lazily per batch, so the cost grows about linearly with the number of observations.
 
-Clinic rules, strongest first: same valid NPI; a shared phone in the same ZIP (names not wildly different);
+Clinic rules, strongest first: same valid NPI at a compatible place (a chain prints its organisation NPI on every
+location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly different);
 fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. Two valid, different NPIs never
 merge. Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
 state with an overlapping credential category and no conflicting NPI.
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.normalize.address import street_key
 from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
+from indexer.resolve.fastwrite import ids_in
 from indexer.verify.taxonomy import category
 
 NAME_MIN = 88.0
@@ -49,9 +51,16 @@ def _house_number(street: str) -> str:
     return first if first[:1].isdigit() else ""
 
 
+def same_place(a: str, b: str) -> bool:
+    """Street keys that may be the same location (an unknown street is compatible with any)."""
+    if not a or not b:
+        return True
+    return _house_number(a) == _house_number(b) and fuzz.ratio(a, b) >= STREET_MIN
+
+
 class ClinicIndex:
     def __init__(self) -> None:
-        self.by_npi: dict[str, ClinicEntry] = {}
+        self.by_npi: dict[str, list[ClinicEntry]] = defaultdict(list)
         self.by_zip: dict[str, list[ClinicEntry]] = defaultdict(list)
         self.by_city: dict[tuple[str, str], list[ClinicEntry]] = defaultdict(list)
         self._zips: set[str] = set()
@@ -93,25 +102,36 @@ class ClinicIndex:
                                  street_key(row.street), row.postal_code,
                                  (row.city, row.region) if row.city and row.region else None))
 
+    @property
+    def pids(self) -> set[int]:
+        return self._pids
+
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
         if e.npi:
-            self.by_npi.setdefault(e.npi, e)
+            self.by_npi[e.npi].append(e)
         if e.zip:
             self.by_zip[e.zip].append(e)
         if e.city:
             self.by_city[e.city].append(e)
 
-    def match(self, r: NormRecord) -> tuple[int, str, float] | None:
+    def match(self, r: NormRecord, lone_npi: bool = False) -> tuple[int, str, float] | None:
+        """``lone_npi``: an NPI carried by exactly one clinic matches it wherever the record says it is (the
+        registry's addresses are often mailing addresses)."""
         npi = valid_npi(r.npi)
-        if npi and npi in self.by_npi:
-            return self.by_npi[npi].pid, "npi", 1.0
+        street = street_key(r.address.street if r.address else None)
+        if npi:
+            same = self.by_npi.get(npi, [])
+            for e in same:
+                if same_place(street, e.street):
+                    return e.pid, "npi", 1.0
+            if lone_npi and len(same) == 1:
+                return same[0].pid, "npi", 1.0
         block = self.by_zip.get(r.zip, []) if r.zip else (
             self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
             and r.address.region else [])
         phones = set(r.phones)
         best: tuple[int, str, float] | None = None
-        street = street_key(r.address.street if r.address else None)
         for e in block:
             if npi and e.npi and npi != e.npi:
                 continue
@@ -179,7 +199,7 @@ class PractitionerIndex:
         for i in range(0, len(ids), 900):
             rows = session.execute(select(Affiliation.clinic_id, Affiliation.practitioner_id, Provider.match_name)
                                    .join(Provider, Provider.id == Affiliation.practitioner_id)
-                                   .where(Affiliation.clinic_id.in_(ids[i:i + 900])))
+                                   .where(ids_in(Affiliation.clinic_id, ids[i:i + 900])))
             for clinic_id, prac_id, key in rows:
                 entry = self._entries.get(prac_id)
                 if entry is None:
@@ -189,7 +209,7 @@ class PractitionerIndex:
                 self.by_clinic.setdefault((clinic_id, key), entry)
         for i in range(0, len(new_ids), 900):
             for pid, code in session.execute(select(Credential.provider_id, Credential.credential)
-                                             .where(Credential.provider_id.in_(new_ids[i:i + 900]))):
+                                             .where(ids_in(Credential.provider_id, new_ids[i:i + 900]))):
                 if (cat := category(code)) and pid in self._entries:
                     self._entries[pid].cats.add(cat)
         self._keys |= keys

@@ -149,6 +149,7 @@ def verify_pending(db: Database, settings: Settings, *, client: NppesClient | No
              .order_by(Credential.id))
         ids = list(s.scalars(q.limit(limit) if limit else q))
     touched: set[int] = set()
+    found: dict[int, str] = {}  # provider -> NPI the registry gave for a claim printed without one
     errors_in_row = 0
     with db.session() as s:
         for n, cid in enumerate(ids, 1):
@@ -171,16 +172,27 @@ def verify_pending(db: Database, settings: Settings, *, client: NppesClient | No
             before = (cred.outcome, cred.registry_taxonomies)
             _apply(cred, verdict, utcnow())
             report.outcomes[verdict.outcome] += 1
+            if verdict.outcome == "verified" and not cred.npi and verdict.record is not None:
+                found[cred.provider_id] = verdict.record.number
             if before != (cred.outcome, cred.registry_taxonomies):
                 touched.add(cred.provider_id)
             if n % commit_every == 0:
                 s.commit()
+        changed: set[int] = set()
+        if found:  # registry records waiting for exactly these NPIs now have their provider
+            from indexer.resolve.engine import Recomputer
+            from indexer.resolve.registry import attach_verified
+
+            gained = attach_verified(s, found, now)
+            if gained:
+                changed |= Recomputer(s).run(gained, now)
+                touched |= gained
         if touched:
             clinic_ids = {c for (c,) in s.execute(select(Affiliation.clinic_id)
                                                   .where(Affiliation.practitioner_id.in_(sorted(touched))))}
-            changed = refresh_qualification(s, touched | clinic_ids, now)
-            if changed:
-                enqueue(s, sorted(changed))
-            report.changed_providers = changed
+            requalified = refresh_qualification(s, touched | clinic_ids, now)
+            if requalified:
+                enqueue(s, sorted(requalified))
+            report.changed_providers = changed | requalified
         s.commit()
     return report
