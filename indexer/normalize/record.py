@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from indexer.normalize.address import NormAddress, normalize_address
 from indexer.normalize.geo import GeoResult, resolve_geo
 from indexer.normalize.names import display_name, match_name, person_match_name
 from indexer.normalize.phones import normalize_phones
+from kdir.npi import is_valid_npi
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _NPI = re.compile(r"^\d{10}$")
@@ -100,23 +100,7 @@ def valid_npi(value: object) -> str | None:
     digits = value.strip().replace(" ", "").replace("-", "")
     if not _NPI.match(digits):
         return None
-    return digits if npi_check_digit_ok(digits) else None
-
-
-@lru_cache(maxsize=65536)
-def npi_check_digit_ok(npi: str) -> bool:
-    """Luhn over "80840" + the first 9 digits must give the 10th digit."""
-    if not _NPI.match(npi or ""):
-        return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + npi[:9])):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10 == int(npi[9])
+    return digits if is_valid_npi(digits) else None
 
 
 def printed_npi(value: object) -> str | None:

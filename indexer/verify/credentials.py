@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, Provider, utcnow
 from indexer.normalize.names import match_name, person_match_name
-from indexer.normalize.record import npi_check_digit_ok
 from indexer.outbox import enqueue
 from indexer.qualification import refresh_qualification
 from indexer.verify.nppes import NppesClient, RegistryError, RegistryRecord
 from indexer.verify.taxonomy import category, taxonomy_consistent
 from kdir.config import Settings
+from kdir.npi import is_valid_npi
 
 RECHECK_AFTER = timedelta(days=30)
 MAX_CONSECUTIVE_ERRORS = 5
@@ -87,7 +87,7 @@ def judge(claim_name: str, kind: str, code: str | None, state: str | None, rec: 
 def check_claim(session: Session, client: NppesClient, claim_name: str, kind: str, code: str | None,
                 npi: str | None, state: str | None) -> Verdict:
     if npi:
-        if not npi_check_digit_ok(npi):
+        if not is_valid_npi(npi):
             return Verdict("invalid_number", "the NPI check digit is wrong")
         found = [r for r in client.lookup(session, number=npi) if r.number == npi]
         if not found:

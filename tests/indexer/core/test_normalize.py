@@ -11,7 +11,8 @@ from indexer.normalize import (
     person_match_name,
     resolve_geo,
 )
-from indexer.normalize.record import BadObservation, normalize_item, npi_check_digit_ok, valid_npi
+from indexer.normalize.record import BadObservation, normalize_item, valid_npi
+from kdir.npi import is_valid_npi
 from tests.indexer.core.conftest import addr, item
 
 
@@ -79,7 +80,7 @@ def test_geo_rules() -> None:
 
 
 def test_npi_check_digit() -> None:
-    assert npi_check_digit_ok("1234567893") and not npi_check_digit_ok("1234567890")
+    assert is_valid_npi("1234567893") and not is_valid_npi("1234567890")
     assert valid_npi(1234567893) == "1234567893" and valid_npi("1234567890") is None
     assert valid_npi("12345") is None and valid_npi(True) is None
 
