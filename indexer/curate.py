@@ -33,6 +33,7 @@ from indexer.db.models import (
 )
 from indexer.outbox import enqueue
 from kdir.npi import is_valid_npi
+from kdir.us_states import CODES as STATE_CODES
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 #: Fields a moderator may override (Provider attributes).
@@ -42,8 +43,6 @@ _LIST_FIELDS = {"phones", "modalities", "conditions", "services", "insurance"}
 _VOCAB = {"modalities": MODALITIES, "conditions": CONDITIONS, "services": SERVICES}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
-US_STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP"])
 
 
 class CurateError(Exception):
@@ -110,7 +109,7 @@ def parse_field_value(field: str, raw: str) -> Any:
         raise CurateError("not an email address")
     elif field == "region":
         text = text.upper()
-        if text not in US_STATES:
+        if text not in STATE_CODES:
             raise CurateError("region must be a two-letter US state code")
     elif field == "postal_code":
         if not re.fullmatch(r"\d{5}(-\d{4})?", text):

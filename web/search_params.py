@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from indexer.search.base import SearchQuery
+from kdir.us_states import CODES as STATE_CODES
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 MILES_TO_KM = 1.609344
@@ -23,11 +24,6 @@ MAX_PER_PAGE = 50
 DEFAULT_RADIUS_KM = 50 * MILES_TO_KM
 SORTS = {"relevance": "relevance", "distance": "distance", "rating": "rating"}
 FLAGS = ("verified", "psychiatrist", "therapist", "insurance", "telehealth")
-_STATES = {
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
-    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
-    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
-}
 
 
 class ParamError(ValueError):
@@ -105,7 +101,7 @@ def resolve_place(text: str) -> Place | None:
     if m:
         return _zip_index().get(m.group(1))
     m = re.fullmatch(r"(.+?)[,\s]+([A-Za-z]{2})", raw)
-    if not m or m.group(2).upper() not in _STATES:
+    if not m or m.group(2).upper() not in STATE_CODES:
         return None
     city = m.group(1).upper().replace(".", "").strip(" ,")
     state = m.group(2).upper()

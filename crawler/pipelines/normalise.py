@@ -16,13 +16,12 @@ from crawler.navigation import clean_url
 from crawler.pipelines import invalid
 from indexer.normalize.phones import normalize_phone
 from kdir.npi import is_valid_npi
+from kdir.us_states import CODES as STATE_CODES
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _WS = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
 _ZIP = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
-_STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"])
 _CREDENTIAL = re.compile(r"^[A-Z][A-Z0-9.\-/()]{0,19}$")
 MAX_TEXT = 300
 MAX_REVIEW = 5000
@@ -43,7 +42,7 @@ def state(raw: Any) -> str | None:
     if not isinstance(raw, str):
         return None
     code = raw.strip().upper()
-    if code in _STATES:
+    if code in STATE_CODES:
         return code
     try:
         from crawler.extract.addresses import state_code
