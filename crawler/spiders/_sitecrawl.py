@@ -177,8 +177,9 @@ class _SiteCrawl:
         self.pages: list[Any] = []
 
     async def run(self) -> list[Any]:
-        for url in (self.home.url, self.home.request.url if self.home.request else None,
-                    self.home.meta.get("kdir_seed_url")):
+        # The seed URL is not marked seen here: when it points at a deeper page than the home page (a directory
+        # linking to one location of a chain), ``offer`` below must still queue it.
+        for url in (self.home.url, self.home.request.url if self.home.request else None):
             if url and (clean := nav.clean_url(url)):
                 self.seen.add(clean)
         self.process(self.home, 0)
