@@ -29,7 +29,8 @@ OUTCOME_LABELS = {
 FIELD_LABELS = {"name": "Name", "website": "Website", "phones": "Phone", "street": "Street", "city": "City",
                 "region": "State", "postal_code": "ZIP code", "modalities": "Treatments",
                 "conditions": "Conditions", "services": "Services", "email": "Email", "price": "Price",
-                "insurance": "Insurance", "telehealth": "Telehealth", "lat": "Latitude", "lon": "Longitude"}
+                "insurance": "Insurance", "telehealth": "Telehealth", "lat": "Latitude", "lon": "Longitude",
+                "address": "Address", "geo": "Location", "npi": "NPI", "credentials": "Credentials"}
 MAX_REVIEWS = 50
 
 
