@@ -16,12 +16,13 @@ import string
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 
 from crawler.items import Address, Practitioner, ProviderItem
+from crawler.spiders._api import api_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +114,7 @@ class NppesSpider(Spider):
     def __init__(self, api: str | None = None, states: str | None = None, taxonomies: str | None = None,
                  run_id: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        if api is None:
-            from crawler.pipelines.store import kdir_settings
-
-            api = kdir_settings().nppes_url
-        if urlsplit(api).scheme not in ("http", "https"):
-            raise ValueError(f"api must be an http(s) URL, got {api!r}")
+        api = api_endpoint(api, "nppes_url")
         self.api = api.split("?", 1)[0]
         self.states = [s.strip().upper() for s in (states or "").split(",") if s.strip()] or list(STATES)
         bad = [s for s in self.states if s not in STATES]

@@ -21,6 +21,7 @@ from scrapy import FormRequest, Spider
 from scrapy.http import Response
 
 from crawler.items import Address, Geo, ProviderItem
+from crawler.spiders._api import api_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +115,7 @@ class OsmSpider(Spider):
     def __init__(self, api: str | None = None, area: str = "US", bbox: str | None = None,
                  run_id: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        if api is None:
-            from crawler.pipelines.store import kdir_settings
-
-            api = kdir_settings().overpass_url
-        if urlsplit(api).scheme not in ("http", "https"):
-            raise ValueError(f"api must be an http(s) URL, got {api!r}")
+        api = api_endpoint(api, "overpass_url")
         self.api = api
         self.overpass_query = build_query(area.strip().upper(), bbox)
         self.run_id = run_id
