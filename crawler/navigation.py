@@ -57,8 +57,17 @@ class Link:
     text: str
 
 
-def clean_url(url: str, base: str | None = None) -> str | None:
-    """Absolute http(s) URL without tracking or session parameters and fragment, query sorted; else None."""
+def route_fragment(fragment: str) -> bool:
+    """A fragment that names a client-side route (``#/team``, ``#!/team``) rather than a place on the page."""
+    return fragment.startswith(("/", "!/"))
+
+
+def clean_url(url: str, base: str | None = None, *, keep_route: bool = False) -> str | None:
+    """Absolute http(s) URL without tracking or session parameters and fragment, query sorted; else None.
+
+    ``keep_route``: keep a fragment that is a client-side route (``#/team``): on a single-page app rendered in a
+    browser it is a page of its own.
+    """
     if not isinstance(url, str):
         return None
     url = url.strip()
@@ -79,9 +88,12 @@ def clean_url(url: str, base: str | None = None) -> str | None:
     netloc = parts.netloc.lower()
     if (parts.scheme == "http" and netloc.endswith(":80")) or (parts.scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
-    rebuilt = urlunsplit((parts.scheme, netloc, path, urlencode(query), ""))
+    route = parts.fragment if keep_route and route_fragment(parts.fragment) else ""
+    if route.lstrip("!") == "/":
+        route = ""  # the app's home route is the page itself
+    rebuilt = urlunsplit((parts.scheme, netloc, path, urlencode(query), route))
     try:
-        return canonicalize_url(rebuilt, keep_fragments=False)
+        return canonicalize_url(rebuilt, keep_fragments=bool(route))
     except ValueError:
         return None
 
@@ -96,22 +108,31 @@ def same_site(url: str, key: str) -> bool:
     return site_key(url) == key
 
 
+def _path_of(url: str) -> tuple[str, str]:
+    """(path, query) of a URL; for a client-side route (``/#/team?x=1``) those of the route."""
+    parts = urlsplit(url)
+    if route_fragment(parts.fragment):
+        route, _, query = parts.fragment.lstrip("!").partition("?")
+        return route, query
+    return parts.path, parts.query
+
+
 def pattern_key(url: str) -> str:
     """The URL's shape: its path with digits masked, query dropped. Many pages of one shape = a calendar."""
-    return re.sub(r"\d+", "#", urlsplit(url).path.rstrip("/")) or "/"
+    return re.sub(r"\d+", "#", _path_of(url)[0].rstrip("/")) or "/"
 
 
 def trap_reason(url: str, *, max_length: int = 300, max_query_params: int = 4, max_segments: int = 8) -> str | None:
     """Why a URL looks like a crawler trap (too long, too deep, repeated segments, file type), or None."""
     if len(url) > max_length:
         return "url too long"
-    parts = urlsplit(url)
-    if _SKIP_EXT.search(parts.path):
+    path, query = _path_of(url)
+    if _SKIP_EXT.search(path):
         return "not a page"
-    params = parse_qsl(parts.query, keep_blank_values=True)
+    params = parse_qsl(query, keep_blank_values=True)
     if len(params) > max_query_params:
         return "too many query parameters"
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [s for s in path.split("/") if s]
     if len(segments) > max_segments:
         return "path too deep"
     seen: dict[str, int] = {}
@@ -124,9 +145,9 @@ def trap_reason(url: str, *, max_length: int = 300, max_query_params: int = 4, m
 
 def categorize(url: str, text: str = "") -> str:
     """The category of the page a link points to (``home``, ``team``, ``services``, ... or ``other``)."""
-    parts = urlsplit(url)
-    path = parts.path.lower().strip("/")
-    if not path and not parts.query:
+    path, query = _path_of(url)
+    path = path.lower().strip("/")
+    if not path and not query:
         return "home"
     words = set(_WORD_SPLIT.split(path))
     slug_parts = path.split("/")

@@ -87,6 +87,16 @@ def check_args(spider: str, args: dict[str, str], settings: Settings) -> None:
     kwargs = {k: v for k, v in args.items() if k != "run_id"}
     if spider in ("nppes", "osm"):
         kwargs.setdefault("api", settings.nppes_url if spider == "nppes" else settings.overpass_url)
+    else:
+        from crawler.render.config import RenderConfigError, find_browser
+
+        try:
+            browser = find_browser(settings.browser_path)
+        except RenderConfigError as exc:
+            raise ValueError(str(exc)) from None
+        if settings.render == "on" and browser is None:
+            raise ValueError("KDIR_RENDER=on but no Chromium was found: install Debian's chromium package or set "
+                             "KDIR_BROWSER_PATH")
     try:
         cls(**kwargs)
     except TypeError as exc:

@@ -49,7 +49,22 @@ VARIABLES: tuple[Var, ...] = (
     Var("KDIR_DRIFT_THRESHOLD", "A run yielding under this share of the last good run is suspect (default 0.5)."),
     Var("KDIR_TRUSTED_PROXIES", "Reverse proxies in front of the web whose X-Forwarded-* headers to trust (default 0)."),
     Var("KDIR_RATELIMIT", "Rate limit for public endpoints, Flask-Limiter syntax (default 120/minute)."),
+    Var("KDIR_RENDER", "Read single-page-app clinic sites in a headless browser: auto (default: when Chromium is "
+        "installed), on or off."),
+    Var("KDIR_BROWSER_PATH", "Chromium executable for rendering (default: chromium on PATH)."),
 )
+
+RENDER_MODES = ("auto", "on", "off")
+_RENDER_ALIASES = {"1": "on", "true": "on", "yes": "on", "0": "off", "false": "off", "no": "off"}
+
+
+def parse_render_mode(value: str | None) -> str:
+    """``KDIR_RENDER``: auto, on or off (1/0, true/false, yes/no accepted)."""
+    mode = (value or "").strip().lower() or "auto"
+    mode = _RENDER_ALIASES.get(mode, mode)
+    if mode not in RENDER_MODES:
+        raise ConfigError(f"KDIR_RENDER must be one of {', '.join(RENDER_MODES)}, got {value!r}")
+    return mode
 
 _LOCAL_ENVS = {"demo", "debug", "test"}
 _ENVS = _LOCAL_ENVS | {"production"}
@@ -108,6 +123,8 @@ class Settings:
     drift_threshold: float = 0.5
     ratelimit: str = "120/minute"
     trusted_proxies: int = 0
+    render: str = "auto"
+    browser_path: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -156,6 +173,8 @@ class Settings:
             drift_threshold=_number(env, "KDIR_DRIFT_THRESHOLD", 0.5, float, 0.0, 1.0),
             ratelimit=env.get("KDIR_RATELIMIT", "").strip() or "120/minute",
             trusted_proxies=int(_number(env, "KDIR_TRUSTED_PROXIES", 0, int, 0, 10)),
+            render=parse_render_mode(env.get("KDIR_RENDER")),
+            browser_path=env.get("KDIR_BROWSER_PATH", "").strip() or None,
         )
 
     def require_secret(self) -> str:
@@ -175,7 +194,8 @@ class Settings:
             "KDIR_SECRET_KEY": self.secret_key, "KDIR_TILE_URL": self.tile_url,
             "KDIR_SCHEDULE_FILE": self.schedule_file, "KDIR_STALE_AFTER_RUNS": self.stale_after_runs,
             "KDIR_DRIFT_THRESHOLD": self.drift_threshold, "KDIR_RATELIMIT": self.ratelimit,
-            "KDIR_TRUSTED_PROXIES": self.trusted_proxies,
+            "KDIR_TRUSTED_PROXIES": self.trusted_proxies, "KDIR_RENDER": self.render,
+            "KDIR_BROWSER_PATH": self.browser_path,
         }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 

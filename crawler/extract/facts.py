@@ -96,6 +96,8 @@ class PageFacts:
     links: list[Link] = field(default_factory=list)
     #: first-person singular phrases ("I offer", "my practice"): a solo practitioner's voice
     first_person: int = 0
+    #: an empty single-page-app shell: a browser must run its script before anything can be read
+    app_shell: bool = False
     error: str | None = None  # set when the page could not be parsed at all
 
     @property

@@ -10,6 +10,13 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import lxml.html
 
 from crawler.extract import addresses as addr_mod
+from crawler.extract.appshell import (
+    SHELL_MAX_TEXT,
+    has_script_bundle,
+    is_app_shell,
+    js_required_notice,
+    route_links,
+)
 from crawler.extract.emails import find_emails, normalize_email
 from crawler.extract.facts import Link, LocatedAddress, NameCandidate, PageFacts, StructuredEntity
 from crawler.extract.insurance import find_insurance, telehealth_flag
@@ -54,8 +61,12 @@ def warm_up() -> None:
     extract_page("<p>Dr. A B, MD, 1 Main St, New York, NY 10001</p>", "https://warm.up/")
 
 
-def extract_page(body: bytes | str, url: str, *, encoding: str | None = None) -> PageFacts:
-    """Facts of one page. Never raises on bad input: an unparseable page gives ``PageFacts(error=...)``."""
+def extract_page(body: bytes | str, url: str, *, encoding: str | None = None, rendered: bool = False) -> PageFacts:
+    """Facts of one page. Never raises on bad input: an unparseable page gives ``PageFacts(error=...)``.
+
+    ``rendered``: the HTML is a browser's DOM after the page's scripts ran; its client-side routes (hash routes,
+    router links on buttons) are collected as links too.
+    """
     facts = PageFacts(url=url)
     try:
         html = decode_body(body, encoding)
@@ -67,13 +78,13 @@ def extract_page(body: bytes | str, url: str, *, encoding: str | None = None) ->
         facts.error = "empty or unparseable document"
         return facts
     try:
-        _fill(facts, tree, html, url)
+        _fill(facts, tree, html, url, rendered)
     except RecursionError:
         facts.error = "document nested too deeply"
     return facts
 
 
-def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str) -> None:
+def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, rendered: bool = False) -> None:
     st = extract_structured(tree, html, url)
     entities = entities_from_nodes(st.nodes, page_url=url) + entities_from_blobs(st.blobs, page_url=url)
     facts.entities = entities
@@ -84,12 +95,22 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str) ->
         types.add("BlogPosting")  # WordPress posts (pages carry neither signal)
 
     tel_phones, mail_emails, map_geo = _links(facts, tree, url)
+    if rendered:
+        known = {link.url for link in facts.links}
+        facts.links.extend(Link(u, t) for u, t in route_links(tree, url) if u not in known)
+    has_bundle = has_script_bundle(tree)
+    noscript_notice = has_bundle and js_required_notice(tree)
     title_el = tree.find(".//title")
     facts.title = norm_space(title_el.text_content())[:300] if title_el is not None else None
 
     quotes = [norm_space("".join(bq.itertext())) for _, bq in zip(range(50), tree.iter("blockquote"), strict=False)]
     lines = page_lines(tree)
-    if (st.blobs or st.lazy) and sum(len(ln.text) for ln in lines) < 1000:
+    visible = sum(len(ln.text) for ln in lines)
+    if has_bundle and visible <= SHELL_MAX_TEXT:
+        facts.app_shell = is_app_shell(tree, visible_chars=visible, has_bundle=has_bundle,
+                                       has_data=bool(st.nodes or st.blobs or st.lazy or entities),
+                                       noscript_notice=noscript_notice)
+    if (st.blobs or st.lazy) and visible < 1000:
         # an app shell: the content lives in script data
         lines += [Line(t, 0, False) for t in blob_texts(st.all_blobs())]
     texts = [ln.text for ln in lines]

@@ -56,8 +56,9 @@ _TERMS: dict[str, tuple[VocabKind, str]] = {
                    r"|\bvirtual (?:visits?|appointments?|consult(?:ation)?s?|sessions?|care)\b"
                    r"|\b(?:video|online) (?:visits?|appointments?|consult(?:ation)?s?)\b"),
     "spravato_rems_certified": ("service", r"\bREMS[- ](?:certified|certification|registered)\b"
-                                r"|\bcertified (?:spravato|esketamine)(?: treatment)? (?:center|centre|clinic|provider|site)\b"
-                                r"|\bspravato (?:REMS|certified)\b|\bREMS program\b"),
+                                r"|\bcertified (?:spravato|esketamine)[\u00ae\u2122]?(?: REMS)?(?: treatment)? "
+                                r"(?:center|centre|clinic|provider|site)\b"
+                                r"|\bspravato[\u00ae\u2122]? ?(?:REMS|certified)\b|\bREMS program\b"),
 }
 #: cheap substring pre-checks (lower-cased text): a pattern only runs when one of its keywords occurs
 _KEYWORDS: dict[str, tuple[str, ...]] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,12 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler import navigation as nav
+from crawler.render.page import SCRIPT_ERRORS
 from crawler.spiders._ledger import RedisSiteLedger, SiteLedger
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
     from crawler.items import ProviderItem
 
@@ -40,10 +43,19 @@ class SiteCrawlSpider(Spider):
 
     #: ``source`` of the items built from clinic websites.
     site_source = "clinic_site"
+    #: read app-shell sites through the browser when the crawl has one (a source definition may say no)
+    render_sites = True
     _ledger: SiteLedger | None
     _pending_sites: dict[str, int]  # site -> items not yet through the pipeline
     _item_site: dict[int, str]  # id(item) -> site
     robots_sitemaps: dict[str, list[str]]  # netloc -> Sitemap: URLs of its robots.txt (CrawlDelayMiddleware)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        from crawler.render.config import configure
+
+        configure(settings)  # installs the browser only for the spiders that crawl websites
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteCrawlSpider:
@@ -56,7 +68,17 @@ class SiteCrawlSpider(Spider):
         for sig in (signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(spider._item_left, signal=sig)
         crawler.signals.connect(spider._item_failed, signal=signals.item_error)
+        crawler.signals.connect(spider._note_render_mode, signal=signals.spider_opened)
         return spider
+
+    def _note_render_mode(self, **_kw: Any) -> None:
+        reason = self.crawler.settings.get("KDIR_RENDER_OFF_REASON")
+        if reason and self.crawler.stats is not None:
+            self.crawler.stats.set_value("kdir/render/off", reason)
+
+    @property
+    def can_render(self) -> bool:
+        return self.render_sites and self.crawler.settings.getbool("KDIR_RENDER_ACTIVE")
 
     @property
     def ledger(self) -> SiteLedger:
@@ -175,6 +197,11 @@ class _SiteCrawl:
         self.order = 0
         self.fetched = 1  # the home page
         self.pages: list[Any] = []
+        self.can_render = spider.can_render
+        self.rendering = False  # the site is an app: every page is fetched through the browser
+        self.render_meta: dict[str, Any] = {}
+        self.max_render_bytes = s.getint("DOWNLOAD_MAXSIZE", 5 * 1024 * 1024)
+        self.shell: Any = None  # the app shell's own facts, kept in case no rendered page can be read
 
     async def run(self) -> list[Any]:
         # The seed URL is not marked seen here: when it points at a deeper page than the home page (a directory
@@ -199,23 +226,55 @@ class _SiteCrawl:
                     self.process(resp, depth)
         if self.frontier:
             self.stats.inc_value("kdir/sites/page_cap_reached")
+        if self.rendering and self.shell is not None and not any(not getattr(p, "app_shell", False)
+                                                                  for p in self.pages):
+            self.stats.inc_value("kdir/render/sites_unread")
+            logger.warning("app site not read: no rendered page of %s showed content", self.home.url)
         # Pages arrive in network order; a fixed order makes the combined items (and their content hashes, so
         # the store's "unchanged") independent of timing.
         home = self.pages[:1]
         return home + sorted(self.pages[1:], key=lambda p: str(getattr(p, "url", "")))
 
     async def fetch(self, url: str) -> Response | None:
-        req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta={"kdir_site": next(iter(self.keys))})
+        meta: dict[str, Any] = {"kdir_site": next(iter(self.keys))}
+        if self.rendering:
+            meta.update(self.render_meta)
+        req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta=meta)
+        started = time.monotonic()
         try:
             return await self.engine.download_async(req)
         except Exception as exc:  # noqa: BLE001 - robots, timeouts, size caps, DNS: a page lost, not the site
             self.stats.inc_value("kdir/pages/errors")
             self.stats.inc_value(f"kdir/pages/errors/{type(exc).__name__}")
-            logger.info("page not fetched: %s (%s: %s)", url, type(exc).__name__, exc)
+            if self.rendering and not isinstance(exc, IgnoreRequest):
+                why = "timeout" if "timeout" in type(exc).__name__.lower() else "error"
+                self.stats.inc_value("kdir/render/failures")
+                self.stats.inc_value(f"kdir/render/failures/{why}")
+                logger.warning("render failed: %s (%s: %s)", url, type(exc).__name__, str(exc).split("\n")[0])
+            else:
+                logger.info("page not fetched: %s (%s: %s)", url, type(exc).__name__, exc)
             return None
+        finally:
+            # time per page, plain and rendered, for operators and bench/render_bench.py
+            self.stats.inc_value("kdir/render/seconds" if self.rendering else "kdir/fetch/seconds",
+                                 round(time.monotonic() - started, 3))
+            if not self.rendering:
+                self.stats.inc_value("kdir/fetch/pages")
+
+    def start_rendering(self, response: Response, depth: int) -> None:
+        """The site is an app shell: from now on every page goes through the browser, this one first."""
+        from crawler.render.page import render_meta
+
+        self.rendering = True
+        self.render_meta = render_meta(self.spider.crawler.settings)
+        self.stats.inc_value("kdir/render/sites")
+        logger.info("app shell at %s: reading the site through the browser", response.url)
+        url = nav.clean_url(response.url, keep_route=True) or response.url
+        self.order += 1
+        heapq.heappush(self.frontier, (-1, depth, self.order, url, "home"))
 
     def offer(self, url: str, text: str, depth: int) -> None:
-        clean = nav.clean_url(url)
+        clean = nav.clean_url(url, keep_route=self.rendering)
         if clean is None or clean in self.seen or nav.site_key(clean) not in self.keys:
             return
         self.seen.add(clean)
@@ -247,12 +306,37 @@ class _SiteCrawl:
         if "html" not in ctype and "xml" not in ctype:
             self.stats.inc_value("kdir/pages/skipped")
             return
+        rendered = "playwright" in response.flags
+        if rendered:
+            self.stats.inc_value("kdir/render/pages")
+            if len(response.body) > self.max_render_bytes:
+                self.stats.inc_value("kdir/render/failures")
+                self.stats.inc_value("kdir/render/failures/too_big")
+                return
         try:
-            facts = extract_page(response.body, response.url, encoding=response.encoding)
+            facts = extract_page(response.body, response.url, encoding=response.encoding, rendered=rendered)
         except Exception:  # noqa: BLE001 - hostile HTML must never stop the crawl
             self.stats.inc_value("kdir/pages/extract_errors")
             logger.exception("extract_page failed on %s", response.url)
             facts = None
+        if facts is not None and facts.app_shell:
+            if not rendered and not self.rendering:
+                self.shell = facts
+                if self.can_render:
+                    self.start_rendering(response, depth)
+                    return
+                self.stats.inc_value("kdir/render/unavailable")
+                logger.warning("app shell at %s, not rendered: %s", response.url,
+                               self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
+            elif rendered:
+                errors = response.meta.get(SCRIPT_ERRORS) or []
+                why = "script_error" if errors else "empty"
+                self.stats.inc_value("kdir/render/failures")
+                self.stats.inc_value(f"kdir/render/failures/{why}")
+                logger.warning("rendered page still empty: %s (%s)", response.url,
+                               errors[0] if errors else "nothing rendered")
+        if rendered and response.meta.get(SCRIPT_ERRORS):
+            self.stats.inc_value("kdir/render/script_errors", len(response.meta[SCRIPT_ERRORS]))
         if facts is not None:
             self.pages.append(facts)
         # The extractor already parsed the page and collected its links; parse again only when it could not.

@@ -2,7 +2,8 @@
 
 Keys: ``name`` (the source is ``directory:<name>``), ``title``, ``base_url`` (overridable per crawl),
 ``start_urls`` (relative to base_url or absolute), ``max_pages``, ``max_listings``, ``follow_website``,
-``listing: {links, next_page}`` and ``detail: {<field>: selector}``. A selector is ``{css: ...}`` or
+``render`` (``auto``/``true``: clinic websites that are app shells are read through the browser when the crawl
+has one; ``false``: never), ``listing: {links, next_page}`` and ``detail: {<field>: selector}``. A selector is ``{css: ...}`` or
 ``{xpath: ...}`` with optional ``all: true`` (a list) and ``labels: {text: code}`` (vocabulary fields: map
 printed labels to codes: a label found as a whole word, case-insensitive).
 """
@@ -23,8 +24,8 @@ DETAIL_FIELDS = ("name", "street", "city", "region", "postal_code", "phones", "e
                  "rating_best", "review_count", "modalities", "conditions", "services", "insurance", "npi",
                  "telehealth")
 LIST_FIELDS = ("phones", "modalities", "conditions", "services", "insurance")
-_TOP = {"name", "title", "base_url", "start_urls", "max_pages", "max_listings", "follow_website", "listing",
-        "detail"}
+_TOP = {"name", "title", "base_url", "start_urls", "max_pages", "max_listings", "follow_website", "render",
+        "listing", "detail"}
 
 
 class SourceError(ValueError):
@@ -63,6 +64,8 @@ class DirectorySource:
     max_pages: int = 50
     max_listings: int = 2000
     follow_website: bool = True
+    #: read app-shell clinic websites through the browser (when the crawl has one)
+    render: bool = True
 
     @property
     def key(self) -> str:
@@ -122,12 +125,16 @@ def parse_source(data: Any, origin: str = "<definition>", base_url: str | None =
             raise SourceError(f"{origin}: {key} must be a positive integer")
         return value
 
+    render = data.get("render", "auto")
+    if render not in (True, False, "auto"):
+        raise SourceError(f"{origin}: render must be true, false or auto, got {render!r}")
+
     return DirectorySource(
         name=name, title=str(data.get("title") or name), base_url=base.rstrip("/"), start_urls=tuple(starts),
         links=_selector(listing["links"], f"{origin}: listing.links"),
         next_page=_selector(listing["next_page"], f"{origin}: listing.next_page") if listing.get("next_page") else None,
         detail=detail, max_pages=_int("max_pages", 50), max_listings=_int("max_listings", 2000),
-        follow_website=bool(data.get("follow_website", True)))
+        follow_website=bool(data.get("follow_website", True)), render=render is not False)
 
 
 def load_source(name: str, *, base_url: str | None = None, directory: Path | None = None) -> DirectorySource:

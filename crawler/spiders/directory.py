@@ -47,6 +47,7 @@ class DirectorySpider(SiteCrawlSpider):
         self.definition = load_source(source, base_url=base_url, directory=Path(sources_dir) if sources_dir else None)
         self.source_key = self.definition.key
         self.source_name = self.definition.title
+        self.render_sites = self.definition.render
         self.run_id = run_id
         self.spider_args = {k: v for k, v in (("source", source), ("base_url", base_url)) if v}
         self.dir_site = nav.site_key(self.definition.base_url)

@@ -112,6 +112,18 @@ class CrawlRun(Base):
             return None
         return (self.finished_at - self.started_at).total_seconds()
 
+    @property
+    def rendering(self) -> dict[str, Any] | None:
+        """Browser figures of a website crawl: pages rendered, seconds spent rendering, render failures, app
+        shells left unread because no browser was available; None when the run met no app at all."""
+        st = self.stats or {}
+        pages, failures = int(st.get("kdir/render/pages") or 0), int(st.get("kdir/render/failures") or 0)
+        unavailable = int(st.get("kdir/render/unavailable") or 0)
+        if not (pages or failures or unavailable):
+            return None
+        return {"pages": pages, "seconds": round(float(st.get("kdir/render/seconds") or 0.0), 1),
+                "failures": failures, "unavailable": unavailable, "off_reason": st.get("kdir/render/off")}
+
 
 class Observation(Base):
     """What one source said about one provider location at one time.

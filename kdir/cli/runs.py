@@ -15,6 +15,10 @@ def format_run(run, source_key: str) -> str:  # type: ignore[no-untyped-def]
             f"errors {run.errors_count} [{run.trigger}]")
     if codes:
         line += f" http {codes}"
+    render = run.rendering
+    if render:
+        line += f" rendered {render['pages']} ({render['seconds']}s, {render['failures']} failed"
+        line += f", {render['unavailable']} unread: {render['off_reason']})" if render["unavailable"] else ")"
     note = run.error or run.suspect_reason
     if note:
         line += " -- " + " ".join(note.split())[:200]

@@ -34,6 +34,18 @@ def test_clean_url_drops_tracking_session_and_fragment() -> None:
     assert nav.clean_url("x" * 5000) is None
 
 
+def test_client_side_routes_are_pages_only_when_asked() -> None:
+    assert nav.clean_url("https://c.example/#/team?utm_source=x") == "https://c.example/"
+    assert nav.clean_url("https://c.example/#/team", keep_route=True) == "https://c.example/#/team"
+    assert nav.clean_url("https://c.example/x#!/team", keep_route=True) == "https://c.example/x#!/team"
+    assert nav.clean_url("https://c.example/#/", keep_route=True) == "https://c.example/"  # the app's home
+    assert nav.clean_url("https://c.example/#top", keep_route=True) == "https://c.example/"  # an in-page anchor
+    assert nav.categorize("https://c.example/#/our-team") == "team"
+    assert nav.categorize("https://c.example/#!/fees") == "pricing"
+    assert nav.pattern_key("https://c.example/#/events/2026/11") == "/events/#/#"
+    assert nav.trap_reason("https://c.example/#/a/b/a/b/a") == "repeated path segment"
+
+
 def test_trap_reasons_and_patterns() -> None:
     assert nav.trap_reason("https://c.example/" + "a" * 400) == "url too long"
     assert nav.trap_reason("https://c.example/?a=1&b=2&c=3&d=4&e=5") == "too many query parameters"
@@ -91,6 +103,8 @@ def test_directory_definitions(tmp_path: Path) -> None:
     good = {"name": "x", "base_url": "https://d.example", "start_urls": ["/"], "listing": {"links": {"css": "a"}},
             "detail": {"name": {"css": "h1::text"}}}
     assert parse_source(good).name == "x"
+    assert parse_source(good).render and src.render
+    assert not parse_source({**good, "render": False}).render
     for broken, message in [
         ({**good, "name": "Bad Name"}, "name must be"),
         ({**good, "base_url": "file:///etc"}, "base_url"),
@@ -98,6 +112,7 @@ def test_directory_definitions(tmp_path: Path) -> None:
         ({**good, "detail": {"nme": {"css": "a"}}}, "unknown detail fields"),
         ({**good, "extra": 1}, "unknown keys"),
         ({**good, "max_pages": 0}, "max_pages"),
+        ({**good, "render": "sometimes"}, "render must be"),
         ([1, 2], "a mapping"),
     ]:
         with pytest.raises(SourceError, match=message):

@@ -1,0 +1,92 @@
+"""The download handler of a rendering crawl: scrapy-playwright, whose browser fetches only what we may.
+
+Requests without ``meta["playwright"]`` go through Scrapy's plain HTTP handler as before. A rendered page's own
+requests (its script bundle, its data calls) are made by the browser, outside Scrapy's middlewares, so the
+:class:`SubresourceGate` applies the crawler's rules to them: only scripts, data requests and documents (no images,
+media, fonts, style sheets, beacons or web sockets), and only URLs the host's robots.txt allows to our user agent,
+read through Scrapy's own robots.txt middleware (cached, fetched politely with our user agent).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from twisted.internet.defer import Deferred
+
+if TYPE_CHECKING:
+    from playwright.async_api import Request as BrowserRequest
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+#: Resource types a rendered page may fetch: what builds the DOM a patient reads.
+ALLOWED_TYPES = frozenset({"document", "script", "xhr", "fetch"})
+
+
+class SubresourceGate:
+    """Decides, for each request a rendering page makes, whether to abort it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
+        self.obey_robots = crawler.settings.getbool("ROBOTSTXT_OBEY")
+        self._robots_mw: RobotsTxtMiddleware | None | bool = None  # False: looked, none installed
+
+    def _robots(self) -> RobotsTxtMiddleware | None:
+        if self._robots_mw is None:
+            engine = self.crawler.engine
+            chain = getattr(getattr(getattr(engine, "downloader", None), "middleware", None), "middlewares", ())
+            self._robots_mw = next((m for m in chain if isinstance(m, RobotsTxtMiddleware)), False)
+        return self._robots_mw or None
+
+    async def should_abort(self, request: BrowserRequest) -> bool:
+        kind = request.resource_type
+        if kind not in ALLOWED_TYPES:
+            self.stats.inc_value(f"kdir/render/blocked/{kind}")
+            return True
+        url = request.url
+        if not url.startswith(("http://", "https://")):
+            self.stats.inc_value("kdir/render/blocked/scheme")
+            return True
+        if not self.obey_robots or (kind == "document" and _is_main_navigation(request)):
+            return False  # the page itself already passed Scrapy's robots.txt middleware
+        mw = self._robots()
+        if mw is None:
+            return False
+        try:
+            parser = mw.robot_parser(Request(url))
+            if isinstance(parser, Deferred):  # Scrapy < 2.13
+                parser = await maybe_deferred_to_future(parser)
+            elif inspect.isawaitable(parser):
+                parser = await parser
+        except Exception as exc:  # noqa: BLE001 - unreadable robots.txt: allowed, as Scrapy does
+            logger.debug("robots.txt unreadable for %s: %s", url, exc)
+            return False
+        if parser is not None and not parser.allowed(url, self.user_agent):
+            self.stats.inc_value("kdir/render/blocked/robots")
+            logger.info("browser request blocked by robots.txt: %s", url)
+            return True
+        return False
+
+
+def _is_main_navigation(request: BrowserRequest) -> bool:
+    try:
+        return request.is_navigation_request() and request.frame.parent_frame is None
+    except Exception:  # noqa: BLE001 - a service-worker request has no frame
+        return False
+
+
+class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler with the :class:`SubresourceGate` as its request filter."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.gate = SubresourceGate(crawler)
+        self.abort_request: Any = self.gate.should_abort
