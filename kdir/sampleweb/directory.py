@@ -79,6 +79,9 @@ LISTINGS: tuple[DirListing, ...] = (
     DirListing("clinica-serenidad-ketamine-center-albuquerque", "Clinica Serenidad Ketamine Center",
                "315 Marquette Ave NW, Ste 500", "Albuquerque", "NM", "87102", "(505) 555-0109", 4.8, 6,
                ("iv_infusion", "im_injection"), "serenidad"),
+    DirListing("tidewater-ketamine-spravato-center-charleston", "Tidewater Ketamine & Spravato Center",
+               "180 Meeting St, Ste 200", "Charleston", "SC", "29401", "843-555-0132", 4.7, 14,
+               ("esketamine_nasal", "iv_infusion"), "tidewater"),
 )
 
 _LABEL = {"iv_infusion": "IV Infusion", "im_injection": "IM Injection", "esketamine_nasal": "Spravato\u00ae (esketamine)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -12,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 #: ``{{base}}`` is the serving site's base URL; ``{{site:NAME}}`` another app's base URL (no trailing slash).
 _PLACEHOLDER = re.compile(r"\{\{(base|site:[a-z0-9_-]+)\}\}")
+#: Default delay of the "slow_script" failure mode, in seconds (see ``MODES``).
+SLOW_SCRIPT_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Request:
     query: dict[str, list[str]]
     body: bytes
     headers: Mapping[str, str]
+    mode: str = "normal"  # the serving app's failure mode (see ``MODES``)
+    slow_seconds: float = SLOW_SCRIPT_SECONDS  # how long the ``slow_script`` mode delays a bundle
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -62,8 +67,10 @@ App = Callable[[Request], Response]
 
 #: Failure modes an app can be switched to (see ``SampleWeb.set_mode``): "down" answers 503 everywhere,
 #: "empty" answers every page except robots.txt with an empty maintenance page (a source suddenly yielding
-#: nothing).
-MODES = ("normal", "down", "empty")
+#: nothing). Two only affect single-page-app clinic sites (elsewhere they behave as "normal"):
+#: "script_error" serves the script bundle with a ``throw`` at its top, so nothing renders, and
+#: "slow_script" answers the bundle only after ``AppServer.slow_seconds`` (a browser's page load times out).
+MODES = ("normal", "down", "empty", "script_error", "slow_script")
 _EMPTY = b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body><p>We'll be back soon.</p></body></html>"
 
 
@@ -87,6 +94,13 @@ class AppServer(ThreadingHTTPServer):
         self.log = log
         self.lock = lock
         self.mode = "normal"
+        self.slow_seconds = SLOW_SCRIPT_SECONDS
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client hangs up early (a browser giving up on a slow script); report the rest."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -103,7 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(min(length, 1_000_000)) if length > 0 else b""
         req = Request(method="GET" if method == "HEAD" else method, path=parts.path or "/",
                       query=parse_qs(parts.query, keep_blank_values=True), body=body,
-                      headers={k.lower(): v for k, v in self.headers.items()})
+                      headers={k.lower(): v for k, v in self.headers.items()}, mode=self.server.mode,
+                      slow_seconds=self.server.slow_seconds)
         try:
             resp = _failure(self.server.mode, req) or self.server.app(req)
         except Exception as exc:  # noqa: BLE001 - a bug in a sample app must show as a 500, not a hang

@@ -123,6 +123,8 @@ SEATTLE_PEDS = Addr("4800 SAND POINT WAY NE", "", "Seattle", "WA", "98105", "206
 ALBUQUERQUE = Addr("315 MARQUETTE AVE NW", "SUITE 500", "Albuquerque", "NM", "871021841", "505-555-0109")
 TAMPA = Addr("401 E JACKSON ST", "SUITE 2340", "Tampa", "FL", "33602", "813-555-0110")
 MINNEAPOLIS = Addr("80 S 8TH ST", "SUITE 900", "Minneapolis", "MN", "554022100", "612-555-0111")
+MINNEAPOLIS_AURORA = Addr("730 HENNEPIN AVE", "SUITE 450", "Minneapolis", "MN", "554031817", "612-555-0131")
+CHARLESTON = Addr("180 MEETING ST", "STE 200", "Charleston", "SC", "294013120", "843-555-0132")
 
 
 def _hand_records() -> list[dict[str, Any]]:
@@ -162,6 +164,14 @@ def _hand_records() -> list[dict[str, Any]]:
         # directory-only clinics.
         person("1457390122", "Carla", "Mendes", "MD", "F", ["207L00000X"], TAMPA, seq=20),
         person("1538624903", "Erik", "Lindqvist", "DO", "M", ["2084P0800X"], MINNEAPOLIS, seq=21),
+        # aurora (hash-routed SPA): both verified; the infusion nurse Hannah Voss has no record -> not_found.
+        person("1742036589", "Ingrid", "Solberg", "MD", "F", ["2084P0800X"], MINNEAPOLIS_AURORA, seq=22),
+        person("1860914278", "Nora", "Bergstrom", "CRNA", "F", ["367500000X"], MINNEAPOLIS_AURORA, seq=23),
+        # tidewater (history-routed SPA): organisation and both practitioners verified.
+        organization("1295730463", "Tidewater Ketamine & Spravato Center LLC", ("Caroline", "Ashby", "Owner"),
+                     ["261QM0801X"], CHARLESTON, seq=24),
+        person("1406289532", "Caroline", "Ashby", "MD", "F", ["2084P0800X"], CHARLESTON, seq=25, middle="E"),
+        person("1619073822", "Thomas", "Grimke", "PMHNP-BC", "M", ["363LP0808X"], CHARLESTON, seq=26),
     ]
 
 

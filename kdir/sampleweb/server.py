@@ -59,14 +59,17 @@ class SampleWeb:
     def overpass_url(self) -> str:
         return self.urls["overpass"] + "/api/interpreter"
 
-    def set_mode(self, app: str, mode: str) -> None:
-        """Switch one app to "down" (503 everywhere), "empty" (blank pages) or back to "normal"."""
+    def set_mode(self, app: str, mode: str, slow_seconds: float | None = None) -> None:
+        """Switch one app to "down" (503 everywhere), "empty" (blank pages), "script_error" / "slow_script"
+        (a single-page app's bundle throws / answers after ``slow_seconds``) or back to "normal"."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         server = next((s for s in self._servers if s.app_name == app), None)
         if server is None:
             raise KeyError(f"no running app named {app!r}")
         server.mode = mode
+        if slow_seconds is not None:
+            server.slow_seconds = slow_seconds
 
     def requests_to(self, app: str) -> list[RequestRecord]:
         with self._lock:

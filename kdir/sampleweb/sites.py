@@ -5,6 +5,11 @@ A page file is either a whole document (starts with ``<!DOCTYPE``) or a fragment
 ``robots.txt`` and ``sitemap.xml`` at their own path. Files starting with ``_`` are never served.
 Every site also answers unlinked robustness traps: ``/trap/slow/?n=SECONDS``, ``/trap/huge/?n=KB`` and
 ``/trap/loop/`` (an endless redirect chain).
+
+Single-page apps (``SiteSpec.app``) are an empty shell (``index.html``) plus a script bundle under ``/assets/``
+that renders every view in the browser. A ``"history"`` app answers any extension-less GET path that is not a
+file with the shell (the SPA fallback); the failure modes ``script_error`` and ``slow_script`` (see
+``http.MODES``) break or delay its ``/assets/*.js`` bundle only. POSTs under ``/analytics/`` get a 204.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ class SiteSpec:
     encoding: str = "utf-8"
     #: Calendar pages that link to the next month forever (a crawler trap) under this path, if any.
     calendar_trap: str | None = None
+    #: Single-page app routing: "hash" (``/#/team``) or "history" (``/providers``); None for static sites.
+    app: str | None = None
+    #: Client-side routes of a single-page app, as URL paths (``/#/team`` for hash routing).
+    routes: tuple[str, ...] = ()
 
 
 #: Clinic sites in serving order (each gets the next loopback address).
@@ -40,10 +49,19 @@ CLINIC_SITES: tuple[SiteSpec, ...] = (
     SiteSpec("brightsmile", "dental office mentioning ketamine sedation in a blog post: not a provider"),
     SiteSpec("harborview", "Spravato-only psychiatry practice, REMS certified, accepts insurance"),
     SiteSpec("serenidad", "RDFa Lite and OpenGraph only, windows-1252 encoded, non-ASCII names", "cp1252"),
+    SiteSpec("aurora", "hash-routed single-page app: empty shell, every fact rendered by the script bundle",
+             app="hash", routes=("/", "/#/treatments", "/#/team", "/#/pricing", "/#/contact")),
+    SiteSpec("tidewater", "history-routed single-page app fetching /api/clinic.json; JSON-LD injected at runtime",
+             app="history", routes=("/", "/treatments", "/providers", "/insurance", "/fees", "/contact")),
 )
 
 _TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml", ".css": "text/css",
-          ".js": "application/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
+          ".js": "application/javascript", ".svg": "image/svg+xml", ".json": "application/json",
+          ".jpg": "image/jpeg"}
+_TEXT_TYPES = (".txt", ".xml", ".css", ".js", ".svg", ".json")
+#: What the ``script_error`` mode prepends to a single-page app's bundle.
+SCRIPT_ERROR = 'throw new Error("boom");\n'
+
 _TITLE = re.compile(r"\A\s*<!--title:(.*?)-->\s*", re.S)
 _MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
 
@@ -141,9 +159,13 @@ class StaticSite:
                 return trapped
         if self.spec.calendar_trap and req.path == self.spec.calendar_trap:
             return self._calendar(req)
+        if self.spec.app and req.method == "POST" and req.path.startswith("/analytics/"):
+            return Response(204, b"", "text/plain")  # a single-page app's analytics beacon
         found, location = self._resolve(req.path)
-        if location is not None:
+        if location is not None and self.spec.app != "history":
             return Response(301, b"", "text/plain", [("Location", location)])
+        if found is None and self._spa_fallback(req):
+            found = self._file("index.html")
         if found is None:
             missing = self._file("_404.html", internal=True)
             text = missing.read_text("utf-8") if missing else "<!--title:Not found--><h1>Page not found</h1>"
@@ -152,14 +174,31 @@ class StaticSite:
         ext = name[name.rfind("."):] if "." in name else ""
         if ext == ".html":
             return self._page(found.read_text("utf-8"))
-        if ext in (".txt", ".xml", ".css", ".js", ".svg", ".json"):
+        if ext in _TEXT_TYPES:
             text = render(found.read_text("utf-8"), self.urls, self.spec.name)
+            if ext == ".js" and self.spec.app and req.path.startswith("/assets/"):
+                text = self._bundle(text, req)
             return Response(200, text.encode("utf-8"), _TYPES[ext] + "; charset=utf-8")
-        return Response(200, found.read_bytes(), "application/octet-stream")
+        return Response(200, found.read_bytes(), _TYPES.get(ext, "application/octet-stream"))
+
+    def _spa_fallback(self, req: Request) -> bool:
+        """A history-routed app answers extension-less GET paths with its shell (the SPA itself shows 404s)."""
+        last = req.path.rstrip("/").rsplit("/", 1)[-1]
+        return self.spec.app == "history" and req.method == "GET" and "." not in last
+
+    @staticmethod
+    def _bundle(text: str, req: Request) -> str:
+        """A single-page app's script bundle, broken or delayed by the ``script_error`` / ``slow_script`` modes."""
+        if req.mode == "script_error":
+            return SCRIPT_ERROR + text
+        if req.mode == "slow_script":
+            time.sleep(max(req.slow_seconds, 0.0))
+        return text
 
 
 def page_paths(site: str) -> list[str]:
-    """URL paths of every servable file of a clinic site (including pages robots.txt disallows)."""
+    """URL paths of every servable file of a clinic site (including pages robots.txt disallows) and, for a
+    single-page app, of its client-side routes (``/#/team`` for hash routing: fetched plainly, that is ``/``)."""
     paths: list[str] = []
 
     def walk(node: Traversable, prefix: str) -> None:
@@ -177,4 +216,10 @@ def page_paths(site: str) -> list[str]:
                 paths.append(f"/{prefix}{name}")
 
     walk(sites_root() / site, "")
-    return sorted(paths)
+    spec = next((s for s in CLINIC_SITES if s.name == site), None)
+    return sorted(set(paths) | set(spec.routes if spec else ()))
+
+
+def spa_sites() -> list[SiteSpec]:
+    """The clinic sites that are single-page apps (their facts appear only after a browser runs the script)."""
+    return [s for s in CLINIC_SITES if s.app]

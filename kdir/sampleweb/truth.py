@@ -11,6 +11,8 @@
   not be extracted;
 * a practitioner's ``verification`` is the expected registry outcome (``indexer.db.models.VERIFICATION_OUTCOMES``):
   by number when the site prints an NPI, else by name and state;
+* ``needs_browser`` sites are single-page apps: plain HTTP fetches yield an empty shell, the listing is what a
+  crawl rendering each view in a browser yields;
 * sites with ``provider=False`` must yield no listing at all; ``forbidden_phones`` appear only on pages
   disallowed by robots.txt and must never show up in a crawl; ``fax_numbers`` are not phones.
 """
@@ -92,6 +94,7 @@ class SiteTruth:
     forbidden_phones: tuple[str, ...] = ()
     trap_paths: tuple[str, ...] = ()  # paths generating endless pages
     fax_numbers: tuple[str, ...] = ()  # printed on the site, but not phone numbers of the listing
+    needs_browser: bool = False  # a single-page app: the listing appears only after a browser runs the script
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,40 @@ SITES: tuple[S, ...] = (
         ),
         testimonials=2, price_min=425.0, price_max=2300.0,
     ),), encoding="cp1252"),
+    S("aurora", "", True, (L(
+        "aurora", "main", "clinic", "Aurora Ketamine Institute", ("+16125550131",),
+        Address("730 Hennepin Ave, Suite 450", "Minneapolis", "MN", "55403"), "/",
+        canonical_website="https://auroraketamine.example/", email="hello@auroraketamine.example",
+        modalities=("iv_infusion", "im_injection"),
+        conditions=("depression", "treatment_resistant_depression", "anxiety", "ptsd", "chronic_pain"),
+        services=("medical_screening", "integration_therapy", "ketamine_assisted_psychotherapy"),
+        practitioners=(
+            P("Ingrid Solberg", ("MD",), "Medical Director", "1742036589", "MN", "verified", "1742036589"),
+            P("Nora Bergstrom", ("CRNA",), "Certified Registered Nurse Anesthetist", "1860914278", "MN",
+              "verified", "1860914278"),
+            P("Hannah Voss", ("RN",), "Infusion Nurse", None, "MN", "not_found",
+              trap="no NPI printed and none in the registry"),
+        ),
+        price_min=350.0, price_max=2550.0,
+    ),), needs_browser=True),
+    S("tidewater", "", True, (L(
+        "tidewater", "main", "clinic", "Tidewater Ketamine & Spravato Center", ("+18435550132",),
+        Address("180 Meeting St, Suite 200", "Charleston", "SC", "29401"), "/",
+        canonical_website="https://tidewaterketamine.example/",
+        aliases=("Tidewater Ketamine and Spravato Center", "Tidewater Ketamine & Spravato Center LLC"),
+        npi="1295730463", email="care@tidewaterketamine.example",
+        modalities=("esketamine_nasal", "iv_infusion"), negated_modalities=("at_home",),
+        conditions=("depression", "treatment_resistant_depression", "suicidal_ideation", "ptsd"),
+        services=("medical_screening", "accepts_insurance", "spravato_rems_certified"),
+        practitioners=(
+            P("Caroline Ashby", ("MD",), "Medical Director", "1406289532", "SC", "verified", "1406289532"),
+            P("Thomas Grimke", ("PMHNP-BC",), "Psychiatric Nurse Practitioner", "1619073822", "SC", "verified",
+              "1619073822"),
+        ),
+        price_min=495.0, price_max=2700.0,
+        insurance=("Aetna", "BlueCross BlueShield of South Carolina", "Cigna", "Humana", "Medicare", "TRICARE",
+                   "UnitedHealthcare"),
+    ),), robots_disallow=("/analytics/",), needs_browser=True),
 )
 
 #: Overpass element id -> (site, slug) it matches, or () for a candidate only OpenStreetMap knows.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from kdir.config import Settings
 from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.truth import Truth
 from tests.crawler.conftest import FAST, crawl_settings, observations
+from tests.crawler.truthcheck import site_problems
 
 pytestmark = pytest.mark.slow
 
@@ -50,15 +50,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         yield Crawled(web, get_truth(web), settings, {name: p.run_id for name, p in procs.items()})
 
 
-def _street(s: str | None) -> str:
-    s = (s or "").lower().replace(".", "").replace(",", "")
-    s = re.sub(r"\b(?:suite|ste|#|unit)\s*", "# ", s)
-    for long, short in (("avenue", "ave"), ("street", "st"), ("north", "n"), ("south", "s"), ("boulevard", "blvd"),
-                        ("southwest", "sw"), ("northwest", "nw"), ("drive", "dr"), ("road", "rd")):
-        s = re.sub(rf"\b{long}\b", short, s)
-    return " ".join(s.replace("#", " # ").split())
-
-
 def test_runs_ok(crawled: Crawled) -> None:
     for spider, run_id in crawled.runs.items():
         status = run_status(crawled.settings, run_id)
@@ -68,42 +59,7 @@ def test_runs_ok(crawled: Crawled) -> None:
 
 def test_clinic_sites_match_truth(crawled: Crawled) -> None:
     items = observations(crawled.settings, "clinic_site")
-    problems: list[str] = []
-    for site in crawled.truth.sites.values():
-        got = [o for o in items if o["source_url"].startswith(site.base_url)]
-        if not site.provider:
-            if got:
-                problems.append(f"{site.name}: not a provider but yielded {len(got)} items")
-            continue
-        if len(got) != len(site.listings):
-            problems.append(f"{site.name}: {len(got)} items, expected {len(site.listings)}")
-        for expected in site.listings:
-            match = next((o for o in got if o.get("address") and expected.address.postal_code
-                          and (o["address"].get("postal_code") or "")[:5] == expected.address.postal_code[:5]), None)
-            if match is None:
-                problems.append(f"{site.name}/{expected.slug}: no item at ZIP {expected.address.postal_code}")
-                continue
-            names = {expected.name, *expected.aliases}
-            if match["name"] not in names:
-                problems.append(f"{site.name}/{expected.slug}: name {match['name']!r} not in {sorted(names)}")
-            if set(expected.phones) - set(match["phones"]):
-                problems.append(f"{site.name}/{expected.slug}: phones {match['phones']} miss {expected.phones}")
-            if _street(match["address"].get("street")) != _street(expected.address.street):
-                problems.append(f"{site.name}/{expected.slug}: street {match['address'].get('street')!r} "
-                                f"!= {expected.address.street!r}")
-            if match["address"].get("region") != expected.address.region:
-                problems.append(f"{site.name}/{expected.slug}: region {match['address'].get('region')}")
-            if set(expected.modalities) - set(match["modalities"]):
-                problems.append(f"{site.name}/{expected.slug}: modalities {match['modalities']} "
-                                f"miss {expected.modalities}")
-            if set(expected.negated_modalities) & set(match["modalities"]):
-                problems.append(f"{site.name}/{expected.slug}: negated modality extracted")
-            if match["kind"] != expected.kind:
-                problems.append(f"{site.name}/{expected.slug}: kind {match['kind']} != {expected.kind}")
-        forbidden = {p for p in site.forbidden_phones}
-        for o in got:
-            if forbidden & set(o["phones"]):
-                problems.append(f"{site.name}: phone from a robots-disallowed page")
+    problems = [p for site in crawled.truth.sites.values() for p in site_problems(site, items)]
     assert not problems, "\n".join(problems)
 
 

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import html
+import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
 from kdir.sampleweb.server import SampleWeb
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +32,46 @@ def http() -> Iterator[requests.Session]:
 
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian chromium through Playwright, one launch per test module; skipped without it (failed under CI)."""
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(f"{reason}; required under CI=true")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context; requests leaving loopback are aborted (tests never touch the internet)."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    context.route(re.compile(r"^https?://(?!127\.)"), lambda route: route.abort())
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def rendered_text(page: Page, url: str) -> str:
+    """Open ``url``, wait until the single-page app has rendered its footer; the DOM's HTML (unescaped) and text."""
+    page.goto(url)
+    page.wait_for_selector("footer")
+    markup = page.evaluate("document.documentElement.outerHTML")
+    text = page.evaluate("document.body.innerText")
+    return html.unescape(markup) + "\n" + text

@@ -28,7 +28,7 @@ def test_every_page_of_every_site_serves_with_filled_links(web: SampleWeb, http:
             r = http.get(base + path, allow_redirects=False, timeout=5)
             assert r.status_code == 200, (spec.name, path, r.status_code)
             assert "{{" not in r.text, (spec.name, path)
-            if path.endswith("/") and spec.name != "lumen":
+            if path.endswith("/") and spec.name != "lumen" and spec.app is None:
                 assert "<nav" in r.text or "class=\"menu\"" in r.text, (spec.name, path)
             # every absolute link to a loopback host points at a live app
             for href in re.findall(r'href="(http://127[^"]+)"', r.text):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -11,11 +12,14 @@ import zipcodes
 from kdir.npi import is_valid_npi
 from kdir.sampleweb.nppes import search
 from kdir.sampleweb.server import SampleWeb
-from kdir.sampleweb.sites import CLINIC_SITES, page_paths
+from kdir.sampleweb.sites import CLINIC_SITES, page_paths, spa_sites
 from kdir.sampleweb.truth import ExpectedListing, Truth, get_truth
 from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
-from .conftest import digits
+from .conftest import browser_page, digits, rendered_text
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PHONE_555 = re.compile(r"^\+1\d{3}5550[1]\d\d$")
 
@@ -27,9 +31,11 @@ def truth(web: SampleWeb) -> Truth:
 
 @pytest.fixture(scope="module")
 def site_text(web: SampleWeb, http: requests.Session) -> dict[str, str]:
-    """All allowed pages of each clinic site, decoded, entity-unescaped, concatenated."""
+    """All allowed pages of each static clinic site, decoded, entity-unescaped, concatenated."""
     out = {}
     for spec in CLINIC_SITES:
+        if spec.app:
+            continue  # a single-page app's pages are an empty shell: see spa_text
         parts = []
         for path in page_paths(spec.name):
             if path.startswith("/private/"):
@@ -37,6 +43,16 @@ def site_text(web: SampleWeb, http: requests.Session) -> dict[str, str]:
             r = http.get(web.sites[spec.name] + path, timeout=5)
             parts.append(html.unescape(r.content.decode(spec.encoding)))
         out[spec.name] = "\n".join(parts)
+    return out
+
+
+@pytest.fixture(scope="module")
+def spa_text(web: SampleWeb, browser: Browser) -> dict[str, str]:
+    """What the browser shows on every client-side route of each single-page-app site, concatenated."""
+    out = {}
+    for spec in spa_sites():
+        with browser_page(browser) as page:
+            out[spec.name] = "\n".join(rendered_text(page, web.sites[spec.name] + route) for route in spec.routes)
     return out
 
 
@@ -70,33 +86,55 @@ def test_phones_zips_and_addresses_are_plausible(truth: Truth) -> None:
         assert PHONE_555.match(d.phone) and zipcodes.matching(d.address.postal_code)[0]["state"] == d.address.region
 
 
+def _check_facts(x: ExpectedListing, text: str) -> None:
+    """Every fact of listing ``x`` is printed in ``text``."""
+    flat = digits(text)
+    for p in x.phones:
+        assert p[2:] in flat, (x.name, p)
+    assert x.name in text or any(a in text for a in x.aliases), x.name
+    assert x.address.street and all(part in text for part in x.address.street.split(", ")), x.address
+    assert x.address.postal_code in text and x.address.city in text
+    for price in (x.price_min, x.price_max):
+        if price is not None:
+            assert f"${price:,.0f}" in text, (x.name, price)
+    if x.rating_value is not None:
+        assert str(x.rating_value) in text and str(x.rating_count) in text, x.name
+    if x.email:
+        user, domain = x.email.split("@")
+        assert user in text and domain.split(".")[0] in text, x.email
+    if x.npi:
+        assert x.npi in text
+    for p in x.practitioners:
+        assert p.name in text, p.name
+        assert all(c in text for c in p.credentials), p
+        if p.npi:
+            assert p.npi in text
+    for ins in x.insurance:
+        assert ins in text
+    assert x.canonical_website is None or x.canonical_website.split("/")[2] in text
+
+
 def test_facts_appear_on_the_site(truth: Truth, site_text: dict[str, str]) -> None:
     for x in truth.listings():
-        text = site_text[x.site]
-        flat = digits(text)
-        for p in x.phones:
-            assert p[2:] in flat, (x.name, p)
-        assert x.name in text or any(a in text for a in x.aliases), x.name
-        assert x.address.street and all(part in text for part in x.address.street.split(", ")), x.address
-        assert x.address.postal_code in text and x.address.city in text
-        for price in (x.price_min, x.price_max):
-            if price is not None:
-                assert f"${price:,.0f}" in text, (x.name, price)
-        if x.rating_value is not None:
-            assert str(x.rating_value) in text and str(x.rating_count) in text, x.name
-        if x.email:
-            user, domain = x.email.split("@")
-            assert user in text and domain.split(".")[0] in text, x.email
-        if x.npi:
-            assert x.npi in text
-        for p in x.practitioners:
-            assert p.name in text, p.name
-            assert all(c in text for c in p.credentials), p
-            if p.npi:
-                assert p.npi in text
-        for ins in x.insurance:
-            assert ins in text
-        assert x.canonical_website is None or x.canonical_website.split("/")[2] in text
+        if not truth.sites[x.site].needs_browser:
+            _check_facts(x, site_text[x.site])
+
+
+def test_needs_browser_marks_the_single_page_apps(truth: Truth) -> None:
+    apps = {s.name for s in spa_sites()}
+    assert apps == {"aurora", "tidewater"}
+    assert {s.name for s in truth.sites.values() if s.needs_browser} == apps
+    assert {s.app for s in spa_sites()} == {"hash", "history"}
+
+
+@pytest.mark.browser
+def test_facts_appear_on_spa_sites_in_the_browser(truth: Truth, spa_text: dict[str, str]) -> None:
+    for x in truth.listings():
+        if truth.sites[x.site].needs_browser:
+            _check_facts(x, spa_text[x.site])
+    assert "We do not prescribe at-home ketamine" in spa_text["tidewater"]
+    assert "REMS" in spa_text["tidewater"] and "esketamine" in spa_text["tidewater"]
+    assert "IM ketamine" in spa_text["aurora"] and "IV ketamine infusion" in spa_text["aurora"]
 
 
 def test_traps_are_on_the_pages(truth: Truth, site_text: dict[str, str], web: SampleWeb,

@@ -1,0 +1,130 @@
+"""End-to-end: real crawls of the sample web's single-page-app clinics through Debian's chromium.
+
+A plain fetch of ``aurora`` (hash-routed) or ``tidewater`` (history-routed) returns an empty app shell; the
+crawler must notice, render the sites in the browser, follow their client-side routes and read them as well as a
+static site -- while its browser obeys robots.txt and loads no images. Broken apps (a script error, a bundle
+that never arrives) are recorded in the run's figures, never crash the crawl, and never cost us what we had.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.runner import run_spider, run_status
+from kdir.config import Settings
+from kdir.sampleweb import SampleWeb, get_truth
+from kdir.sampleweb.sites import CLINIC_SITES
+from kdir.sampleweb.truth import Truth
+from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
+from tests.crawler.truthcheck import site_problems
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SPA = ("aurora", "tidewater")
+#: short render time-outs: a trap test waits seconds, not the production 20 s
+RENDER_FAST = {**FAST, "KDIR_RENDER_TIMEOUT": 4, "KDIR_RENDER_SETTLE": 2}
+
+if shutil.which("chromium") is None:
+    if os.environ.get("CI", "").lower() == "true":
+        raise RuntimeError("CI=true but Debian chromium is missing: .ci/run installs it")
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[SampleWeb]:
+    with SampleWeb(first_octet=150, port=0) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def truth(web: SampleWeb) -> Truth:
+    return get_truth(web)
+
+
+def _crawl(web: SampleWeb, settings: Settings, sites: tuple[str, ...], **extra: object) -> int:
+    urls = ",".join(web.sites[name] for name in sites)
+    return run_spider("clinic_site", {"urls": urls}, settings=settings, timeout=180,
+                      extra_settings={**RENDER_FAST, **extra})
+
+
+@pytest.fixture(scope="module")
+def rendered(web: SampleWeb, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, int]:
+    settings = crawl_settings(Path(tmp_path_factory.mktemp("render")))
+    return settings, _crawl(web, settings, (*SPA, "stillwater"))
+
+
+def test_truth_marks_the_apps(truth: Truth) -> None:
+    assert {name for name, site in truth.sites.items() if site.needs_browser} == set(SPA)
+
+
+def test_apps_are_read_field_by_field(rendered: tuple[Settings, int], truth: Truth) -> None:
+    settings, _run = rendered
+    items = observations(settings, "clinic_site")
+    problems = [p for name in (*SPA, "stillwater") for p in site_problems(truth.sites[name], items, people=True)]
+    assert not problems, "\n".join(problems)
+
+
+def test_run_figures_report_the_rendering(rendered: tuple[Settings, int], web: SampleWeb) -> None:
+    settings, run_id = rendered
+    assert run_status(settings, run_id)["status"] == "ok"
+    run = run_row(settings, run_id)
+    figures = run.rendering
+    assert figures is not None, run.stats
+    # every view of both apps, each rendered once; the static site never goes through the browser
+    views = sum(len(spec.routes) for spec in CLINIC_SITES if spec.name in SPA)
+    assert figures["pages"] >= views, run.stats
+    assert figures["failures"] == 0 and figures["seconds"] > 0
+    assert run.stats["kdir/render/sites"] == 2
+    assert run.stats.get("kdir/render/blocked/robots", 0) >= 1  # tidewater's analytics beacon
+    assert run.stats.get("kdir/render/blocked/image", 0) >= 1  # its hero image
+    stillwater = web.requests_to("stillwater")
+    assert stillwater and not [r for r in stillwater if r.path.startswith("/assets/")]
+
+
+def test_the_browser_obeys_the_crawler_rules(rendered: tuple[Settings, int], web: SampleWeb) -> None:
+    for name in SPA:
+        records = web.requests_to(name)
+        assert records and all(r.user_agent.startswith("kdir/") for r in records), name
+        assert not [r for r in records if r.path.startswith("/analytics/")], name  # robots.txt: Disallow
+        assert not [r for r in records if r.path.endswith((".jpg", ".png", ".css", ".woff2"))], name
+        assert [r for r in records if r.path.startswith("/assets/") and r.path.endswith(".js")], name
+    routes = {r.path for r in web.requests_to("tidewater")}
+    assert "/fees" in routes  # reachable only through a <button data-href="/fees"> router link
+
+
+def test_without_a_browser_an_app_is_reported_unread(web: SampleWeb, tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path)
+    run_id = _crawl(web, settings, ("aurora",), KDIR_RENDER="off")
+    assert not observations(settings, "clinic_site")
+    run = run_row(settings, run_id)
+    assert run.rendering == {"pages": 0, "seconds": 0.0, "failures": 0, "unavailable": 1,
+                             "off_reason": "switched off (KDIR_RENDER=off)"}
+
+
+def test_broken_apps_are_recorded_and_lose_nothing(web: SampleWeb, tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path)
+    first = _crawl(web, settings, SPA)
+    assert run_status(settings, first)["items"] == 2
+    before = {o["source_url"]: o for o in observations(settings, "clinic_site")}
+    web.set_mode("aurora", "script_error")
+    web.set_mode("tidewater", "slow_script", slow_seconds=8)  # beyond KDIR_RENDER_TIMEOUT
+    try:
+        second = _crawl(web, settings, SPA)
+    finally:
+        web.set_mode("aurora", "normal")
+        web.set_mode("tidewater", "normal")
+    status = run_status(settings, second)
+    assert status["status"] == "suspect", status  # the drift guard: 0 items where the last good run had 2
+    run = run_row(settings, second)
+    stats = run.stats
+    assert stats.get("kdir/render/failures/script_error", 0) >= 1, stats
+    assert stats.get("kdir/render/failures/timeout", 0) >= 1, stats
+    assert stats.get("kdir/render/script_errors", 0) >= 1, stats
+    assert run.rendering is not None and run.rendering["failures"] >= 2
+    after = {o["source_url"]: o for o in observations(settings, "clinic_site")}
+    assert after == before  # both listings are kept as they were
