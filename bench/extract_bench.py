@@ -268,6 +268,8 @@ def accuracy() -> None:
     from kdir.sampleweb.sites import CLINIC_SITES, StaticSite, page_paths
 
     urls = {spec.name: f"http://127.0.0.{i + 2}:8000" for i, spec in enumerate(CLINIC_SITES)}
+    rendered = _rendered_apps()
+    urls.update({name: base for name, (base, _doms) in rendered.items()})
     truth = get_truth(urls)
 
     def street(s: str | None) -> str:
@@ -278,7 +280,12 @@ def accuracy() -> None:
     for spec in CLINIC_SITES:
         site, st = StaticSite(spec, urls), truth.sites[spec.name]
         pages = []
-        for path in page_paths(spec.name):
+        if spec.app:  # a single-page app: its routes as rendered by chromium, through the same extraction
+            if spec.name not in rendered:
+                print(f"  {spec.name}: needs a browser (chromium is not installed) -> skipped")
+                continue
+            pages = [extract_page(dom, url, rendered=True) for url, dom in rendered[spec.name][1]]
+        for path in page_paths(spec.name) if not spec.app else ():
             if any(path.startswith(d) for d in st.robots_disallow):
                 continue
             resp = site(Request("GET", path, {}, b"", {}))
@@ -305,6 +312,35 @@ def accuracy() -> None:
             good += not bad
             print(f"  {spec.name}/{want.slug}: {'ok' if not bad else 'differs in ' + ', '.join(bad)}")
     print(f"[accuracy] sample web listings exactly right: {good}/{total}")
+
+
+def _rendered_apps() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Single-page-app sites of the sample web: site -> (live base URL, [(route URL, rendered DOM)]), rendered
+    by Debian's chromium (empty when it is not installed)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from crawler.render.config import BROWSER_ARGS
+    from kdir.sampleweb import SampleWeb
+    from kdir.sampleweb.sites import CLINIC_SITES
+
+    browser_path = shutil.which("chromium")
+    if browser_path is None:
+        return {}
+    out: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    with SampleWeb(first_octet=200, port=0) as web, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+        for spec in (s for s in CLINIC_SITES if s.app):
+            base, doms = web.sites[spec.name], []
+            for route in spec.routes:
+                page = browser.new_page()
+                page.goto(base + route, wait_until="networkidle")
+                doms.append((page.url, page.content()))
+                page.close()
+            out[spec.name] = (base, doms)
+        browser.close()
+    return out
 
 
 def _caches() -> list[object]:

@@ -5,6 +5,7 @@ run duplicates nothing."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -78,6 +79,15 @@ def test_demo_crawls_indexes_and_serves_searchable_listings_and_reruns_idempoten
     truth = get_truth()
     assert published1 >= len(truth.listings()) - 2, first.stdout
     assert "left pending" in first.stdout
+    if shutil.which("chromium"):  # the single-page-app clinics are read through the browser
+        assert "single-page apps rendered in chromium (" in first.stdout, first.stdout
+        db = Database.connect(settings.database_url)
+        try:
+            with db.session() as s:
+                names = set(s.scalars(select(Provider.name)))
+        finally:
+            db.dispose()
+        assert {"Aurora Ketamine Institute", "Tidewater Ketamine & Spravato Center"} <= names, names
 
     from web import create_app
 

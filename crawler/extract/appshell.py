@@ -27,15 +27,15 @@ ROUTER_ATTRS = ("routerlink", "ng-reflect-router-link", "data-href", "data-to", 
 _ROUTER_XPATH = "|".join(f"//*[@{a}]" for a in ROUTER_ATTRS)
 
 
-def has_script_bundle(tree: lxml.html.HtmlElement) -> bool:
-    """Whether the page loads an external script (call before the tree's scripts are dropped)."""
-    return tree.find(".//script[@src]") is not None
+def has_script_bundle(scripts: list[lxml.html.HtmlElement]) -> bool:
+    """Whether any of the page's ``<script>`` elements loads an external script."""
+    return any(el.tag == "script" and el.get("src") for el in scripts)
 
 
-def js_required_notice(tree: lxml.html.HtmlElement) -> bool:
-    """A ``<noscript>`` saying the page needs JavaScript (call before the tree's noscripts are dropped)."""
-    return any(_JS_NEEDED.search(ns.text_content() or "") for _, ns in zip(range(5), tree.iter("noscript"),
-                                                                            strict=False))
+def js_required_notice(elements: list[lxml.html.HtmlElement]) -> bool:
+    """Whether one of the page's ``<noscript>`` elements says the page needs JavaScript."""
+    notices = [el for el in elements if el.tag == "noscript"][:5]
+    return any(_JS_NEEDED.search(el.text_content() or "") for el in notices)
 
 
 def _mount_is_empty(tree: lxml.html.HtmlElement) -> bool | None:

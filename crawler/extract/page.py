@@ -98,18 +98,17 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     if rendered:
         known = {link.url for link in facts.links}
         facts.links.extend(Link(u, t) for u, t in route_links(tree, url) if u not in known)
-    has_bundle = has_script_bundle(tree)
-    noscript_notice = has_bundle and js_required_notice(tree)
     title_el = tree.find(".//title")
     facts.title = norm_space(title_el.text_content())[:300] if title_el is not None else None
 
     quotes = [norm_space("".join(bq.itertext())) for _, bq in zip(range(50), tree.iter("blockquote"), strict=False)]
-    lines = page_lines(tree)
+    scripts: list[lxml.html.HtmlElement] = []
+    lines = page_lines(tree, scripts)
     visible = sum(len(ln.text) for ln in lines)
-    if has_bundle and visible <= SHELL_MAX_TEXT:
-        facts.app_shell = is_app_shell(tree, visible_chars=visible, has_bundle=has_bundle,
+    if visible <= SHELL_MAX_TEXT and has_script_bundle(scripts):
+        facts.app_shell = is_app_shell(tree, visible_chars=visible, has_bundle=True,
                                        has_data=bool(st.nodes or st.blobs or st.lazy or entities),
-                                       noscript_notice=noscript_notice)
+                                       noscript_notice=js_required_notice(scripts))
     if (st.blobs or st.lazy) and visible < 1000:
         # an app shell: the content lives in script data
         lines += [Line(t, 0, False) for t in blob_texts(st.all_blobs())]

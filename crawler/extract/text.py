@@ -106,11 +106,14 @@ class Line:
 
 
 
-def page_lines(tree: lxml.html.HtmlElement) -> list[Line]:
+def page_lines(tree: lxml.html.HtmlElement, dropped: list[lxml.html.HtmlElement] | None = None) -> list[Line]:
     """Visible text lines of a parsed page. Mutates ``tree`` (drops scripts, adds newlines): extract
-    structured data and links before calling this."""
+    structured data and links before calling this. ``dropped`` receives the ``<script>`` and ``<noscript>``
+    elements taken out (the app-shell check looks at them without walking the tree again)."""
     for el in list(tree.iter(*DROP_TAGS)):
         parent = el.getparent()
+        if dropped is not None and el.tag in ("script", "noscript"):
+            dropped.append(el)
         if parent is not None:
             tail = el.tail
             prev = el.getprevious() if tail else None

@@ -22,7 +22,7 @@ HANDLER = "crawler.render.handler.RenderingDownloadHandler"
 #: Chromium switches for a crawler: no sandbox (containers run as root), nothing phoning home.
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--mute-audio"]
+                "--disable-quic", "--mute-audio", "--renderer-process-limit=2", "--disable-extensions"]
 
 
 class RenderConfigError(ValueError):

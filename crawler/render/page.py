@@ -1,8 +1,17 @@
-"""A render request: its meta (browser, context, settle step, error log) and how a page is judged settled."""
+"""A render request: its meta (browser, context, settle step, error log) and how a page is judged settled.
+
+Settling does not use Playwright's ``networkidle`` (500 ms without traffic, on every page): the page's own
+requests are counted, and 150 ms without one in flight is enough for a page whose images and beacons are
+aborted anyway.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
+import weakref
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,29 +21,57 @@ if TYPE_CHECKING:
 
 #: meta key under which a rendered page's uncaught script errors are listed
 SCRIPT_ERRORS = "kdir_script_errors"
-#: a rendered page's mount point holds something (a framework has rendered into it)
+#: the app has rendered something: text on the page, or children in its framework's mount point
 _HAS_CONTENT = """() => {
   const b = document.body;
-  return !!b && (b.innerText || '').trim().length > 200;
+  if (!b) return false;
+  if ((b.innerText || '').trim().length > 200) return true;
+  const m = document.querySelector('#root, #app, #__next, #__nuxt, #svelte, #q-app, app-root');
+  return !!m && m.children.length > 0;
 }"""
+#: the network counts as idle after this long without a request in flight (Playwright's networkidle: 500 ms)
+QUIET_SECONDS = 0.15
+
+
+@dataclass
+class _Traffic:
+    """Requests in flight on one page, and when that number last changed."""
+
+    in_flight: int = 0
+    changed: float = field(default_factory=time.monotonic)
+
+    def move(self, step: int) -> None:
+        self.in_flight = max(0, self.in_flight + step)
+        self.changed = time.monotonic()
+
+
+_TRAFFIC: weakref.WeakKeyDictionary[Any, _Traffic] = weakref.WeakKeyDictionary()
 
 
 async def settle(page: Page, idle_ms: float, content_ms: float) -> None:
-    """Wait until the app has rendered: the network is idle (its data calls answered), then some text is shown.
-
-    Neither wait fails the render: a page that polls forever, or that really is short, is read as it stands
-    (an empty result is judged by the caller, from the extracted page).
+    """Wait until the app has rendered: no request in flight for ``QUIET_SECONDS`` (its data calls answered),
+    then something shown. Neither wait fails the render: a page that polls forever, or that really is short, is
+    read as it stands (an empty result is judged by the caller, from the extracted page).
     """
     from playwright.async_api import Error as PlaywrightError
 
-    with contextlib.suppress(PlaywrightError):
-        await page.wait_for_load_state("networkidle", timeout=idle_ms)
+    traffic = _TRAFFIC.get(page)
+    deadline = time.monotonic() + idle_ms / 1000
+    while traffic is not None and time.monotonic() < deadline:
+        if traffic.in_flight == 0 and time.monotonic() - traffic.changed >= QUIET_SECONDS:
+            break
+        await asyncio.sleep(0.03)
     with contextlib.suppress(PlaywrightError):
         await page.wait_for_function(_HAS_CONTENT, timeout=content_ms)
 
 
-async def watch_errors(page: Page, request: Request) -> None:
-    """Page init callback: keep the page's uncaught script errors in the request's meta."""
+async def watch_page(page: Page, request: Request) -> None:
+    """Page init callback: count the page's requests in flight (for :func:`settle`) and keep its uncaught
+    script errors in the request's meta."""
+    traffic = _TRAFFIC.setdefault(page, _Traffic())
+    page.on("request", lambda _r: traffic.move(+1))
+    page.on("requestfinished", lambda _r: traffic.move(-1))
+    page.on("requestfailed", lambda _r: traffic.move(-1))
     errors: list[str] = request.meta.setdefault(SCRIPT_ERRORS, [])
     page.on("pageerror", lambda exc: errors.append(str(exc)[:300]) if len(errors) < 20 else None)
 
@@ -49,7 +86,7 @@ def render_meta(settings: BaseSettings) -> dict[str, Any]:
         "playwright_context": "default",
         "playwright_context_kwargs": {"java_script_enabled": True, "service_workers": "block",
                                       "accept_downloads": False, "ignore_https_errors": False},
-        "playwright_page_init_callback": watch_errors,
+        "playwright_page_init_callback": watch_page,
         "playwright_page_methods": [PageMethod(settle, idle_ms, min(idle_ms, 2000.0))],
         "playwright_page_goto_kwargs": {"wait_until": "load"},
         "dont_cache": True,  # hash routes share one URL for the HTTP cache

@@ -44,6 +44,12 @@ def crawl_sample_web(settings, db, web, *, echo=click.echo) -> None:  # type: ig
             run = s.get(CrawlRun, run_id)
             echo(f"      {spider:12} {run.status:8} {run.items_count:4} items ({run.new_count} new), "
                  f"{run.pages_count} pages, {time.monotonic() - started:.1f}s")
+            render = run.rendering
+            if render and render["pages"]:
+                echo(f"      {'':12} {render['pages']} pages of single-page apps rendered in chromium "
+                     f"({render['seconds']}s, {render['failures']} failed)")
+            if render and render["unavailable"]:
+                echo(f"      {'':12} {render['unavailable']} single-page-app sites not read: {render['off_reason']}")
 
 
 def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # type: ignore[no-untyped-def]
