@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 HANDLER = "crawler.render.handler.RenderingDownloadHandler"
-#: Chromium switches for a crawler: no sandbox (containers run as root), nothing phoning home.
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+#: Chromium switches for a crawler: nothing phoning home, few processes. ``--no-sandbox`` is added unless
+#: ``KDIR_BROWSER_SANDBOX`` is on: Chromium refuses to run as root with its sandbox, and most containers lack the
+#: user namespaces it needs; where they exist, an unprivileged crawler should switch it on.
+BROWSER_ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--mute-audio", "--renderer-process-limit=2", "--disable-extensions"]
 
@@ -73,8 +75,10 @@ def configure(settings: BaseSettings) -> None:
     settings.set("DOWNLOAD_HANDLERS", {**settings.getdict("DOWNLOAD_HANDLERS"), "http": HANDLER, "https": HANDLER},
                  priority=prio)
     settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority=prio)
-    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {"executable_path": browser, "headless": True, "args": BROWSER_ARGS,
-                                               "timeout": 60_000}, priority=prio)
+    sandbox = settings.getbool("KDIR_BROWSER_SANDBOX", False)
+    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
+        "executable_path": browser, "headless": True, "chromium_sandbox": sandbox, "timeout": 60_000,
+        "args": BROWSER_ARGS if sandbox else ["--no-sandbox", *BROWSER_ARGS]}, priority=prio)
     # One context (one cache for the bundles of a site); its page count is the renderer's own concurrency.
     settings.set("PLAYWRIGHT_MAX_CONTEXTS", 1, priority=prio)
     settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", max(1, settings.getint("KDIR_RENDER_CONCURRENCY", 2)),

@@ -65,9 +65,15 @@ async def settle(page: Page, idle_ms: float, content_ms: float) -> None:
         await page.wait_for_function(_HAS_CONTENT, timeout=content_ms)
 
 
+def _no_web_socket(ws: Any) -> None:
+    ws.close()
+
+
 async def watch_page(page: Page, request: Request) -> None:
     """Page init callback: count the page's requests in flight (for :func:`settle`) and keep its uncaught
     script errors in the request's meta."""
+    # a web socket is never opened to the site: routed without connecting to the server, it stays local
+    await page.route_web_socket("**", _no_web_socket)
     traffic = _TRAFFIC.setdefault(page, _Traffic())
     page.on("request", lambda _r: traffic.move(+1))
     page.on("requestfinished", lambda _r: traffic.move(-1))

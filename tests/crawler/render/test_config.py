@@ -59,7 +59,12 @@ def test_configure_installs_the_handler_only_with_a_browser(tmp_path: Path, monk
     configure(s)
     assert s.getbool("KDIR_RENDER_ACTIVE")
     assert s.getdict("DOWNLOAD_HANDLERS") == {"http": HANDLER, "https": HANDLER}
-    assert s.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == str(exe)
+    launch = s.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert launch["executable_path"] == str(exe) and "--no-sandbox" in launch["args"]
+    assert not launch["chromium_sandbox"]
+    sandboxed = ScrapySettings({"KDIR_BROWSER_PATH": str(exe), "KDIR_BROWSER_SANDBOX": True})
+    configure(sandboxed)
+    assert "--no-sandbox" not in sandboxed.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["args"]
     assert s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 3
     assert s.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
     off = ScrapySettings({"KDIR_RENDER": "off", "KDIR_BROWSER_PATH": str(exe)})
@@ -76,3 +81,21 @@ def test_kdir_crawl_refuses_on_without_a_browser(tmp_path: Path, monkeypatch: py
     bad = Settings.from_env({"KDIR_ENV": "test", "KDIR_BROWSER_PATH": str(tmp_path / "nope")})
     with pytest.raises(ValueError, match="KDIR_BROWSER_PATH"):
         check_args("clinic_site", {"urls": "https://a.example"}, bad)
+
+
+def test_a_directory_definition_can_refuse_rendering(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.directory import DirectorySpider
+
+    base = ("name: {name}\nbase_url: https://d.example\nstart_urls: [/]\nlisting: {{links: {{css: a}}}}\n"
+            "detail: {{name: {{css: h1}}}}\n")
+    (tmp_path / "plain.yaml").write_text(base.format(name="plain") + "render: false\n")
+    (tmp_path / "apps.yaml").write_text(base.format(name="apps"))
+    browser = {"KDIR_BROWSER_PATH": str(_executable(tmp_path))}  # the spider installs the renderer
+    for name, expected in (("plain", False), ("apps", True)):
+        crawler = get_crawler(DirectorySpider, browser)
+        spider = DirectorySpider.from_crawler(crawler, source=name, sources_dir=str(tmp_path))
+        assert spider.can_render is expected, name
+    crawler = get_crawler(DirectorySpider, {**browser, "KDIR_RENDER": "off"})
+    assert not DirectorySpider.from_crawler(crawler, source="apps", sources_dir=str(tmp_path)).can_render
