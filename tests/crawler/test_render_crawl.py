@@ -128,3 +128,13 @@ def test_broken_apps_are_recorded_and_lose_nothing(web: SampleWeb, tmp_path: Pat
     assert run.rendering is not None and run.rendering["failures"] >= 2
     after = {o["source_url"]: o for o in observations(settings, "clinic_site")}
     assert after == before  # both listings are kept as they were
+
+
+def test_a_browser_that_will_not_start_costs_only_the_apps(web: SampleWeb, tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path)
+    run_id = _crawl(web, settings, ("aurora", "stillwater"), KDIR_BROWSER_PATH="/bin/false")
+    assert run_status(settings, run_id)["status"] == "ok"
+    items = observations(settings, "clinic_site")
+    assert [o["name"] for o in items] == ["Stillwater Ketamine Clinic"]
+    stats = run_row(settings, run_id).stats
+    assert stats["kdir/render/failures/error"] >= 1 and stats["kdir/render/sites_unread"] == 1, stats
