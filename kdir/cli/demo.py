@@ -49,7 +49,8 @@ def crawl_sample_web(settings, db, web, *, echo=click.echo) -> None:  # type: ig
                 echo(f"      {'':12} {render['pages']} pages of single-page apps rendered in chromium "
                      f"({render['seconds']}s, {render['failures']} failed)")
             if render and render["unavailable"]:
-                echo(f"      {'':12} {render['unavailable']} single-page-app sites not read: {render['off_reason']}")
+                n = render["unavailable"]
+                echo(f"      {'':12} {n} single-page-app site{'s' if n != 1 else ''} not read: {render['off_reason']}")
 
 
 def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # type: ignore[no-untyped-def]
