@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.runner import run_spider, run_status
+from kdir.cli.runs import format_run
 from kdir.config import Settings
 from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.sites import CLINIC_SITES
@@ -79,6 +80,7 @@ def test_run_figures_report_the_rendering(rendered: tuple[Settings, int], web: S
     views = sum(len(spec.routes) for spec in CLINIC_SITES if spec.name in SPA)
     assert figures["pages"] >= views, run.stats
     assert figures["failures"] == 0 and figures["seconds"] > 0
+    assert f"rendered {figures['pages']} ({figures['seconds']}s, 0 failed)" in format_run(run, "clinic_site")
     assert run.stats["kdir/render/sites"] == 2
     assert run.stats.get("kdir/render/blocked/robots", 0) >= 1  # tidewater's analytics beacon
     assert run.stats.get("kdir/render/blocked/image", 0) >= 1  # its hero image

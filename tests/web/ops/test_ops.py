@@ -22,14 +22,16 @@ def _runs(db: Any) -> None:
     with db.session() as s:
         s.get(CrawlRun, ok).items_count = 40
         s.commit()
-    store.finish_run(ok, pages=41, status_codes={"200": 40, "404": 1})
+    store.finish_run(ok, pages=41, status_codes={"200": 40, "404": 1},
+                     stats={"kdir/render/pages": 11, "kdir/render/seconds": 9.42, "kdir/render/failures": 2})
     low = store.start_run("directory:sample", "directory", kind="directory", trigger="schedule")
     with db.session() as s:
         run = s.get(CrawlRun, low)
         run.items_count = 3
         run.started_at = utcnow() - timedelta(seconds=90)
         s.commit()
-    store.finish_run(low, pages=4, status_codes={"200": 3, "503": 1}, errors=1)
+    store.finish_run(low, pages=4, status_codes={"200": 3, "503": 1}, errors=1,
+                     stats={"kdir/render/unavailable": 1, "kdir/render/off": "no Chromium installed"})
 
 
 def test_dashboard_shows_runs_suspects_and_failures(staff_app: Any, staff_client: Any, db: Any) -> None:
@@ -47,6 +49,9 @@ def test_dashboard_shows_runs_suspects_and_failures(staff_app: Any, staff_client
     assert 'class="run run-suspect"' in section and "under 50% of the last good run" in section
     assert '<span class="suspect-count">1</span>' in section and '<span class="failed-count">1</span>' in section
     assert "503: 1" in section and "200: 40, 404: 1" in section
+    # browser figures of website crawls: pages rendered, time, failures; app sites left unread and why
+    assert "11 pages, 9.4s, <strong>2 failed</strong>" in section
+    assert "1 unread (no Chromium installed)" in section
     assert "verification coverage" in html
 
 
