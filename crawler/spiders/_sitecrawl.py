@@ -200,6 +200,7 @@ class _SiteCrawl:
         self.can_render = spider.can_render
         self.rendering = False  # the site is an app: every page is fetched through the browser
         self.render_meta: dict[str, Any] = {}
+        self.render_urls: set[str] = set()  # app-shell pages of a static site, rendered one by one
         self.max_render_bytes = s.getint("DOWNLOAD_MAXSIZE", 5 * 1024 * 1024)
         self.shell: Any = None  # the app shell's own facts, kept in case no rendered page can be read
 
@@ -237,7 +238,8 @@ class _SiteCrawl:
 
     async def fetch(self, url: str) -> Response | None:
         meta: dict[str, Any] = {"kdir_site": next(iter(self.keys))}
-        if self.rendering:
+        browser = self.rendering or url in self.render_urls
+        if browser:
             meta.update(self.render_meta)
         req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta=meta)
         started = time.monotonic()
@@ -246,7 +248,7 @@ class _SiteCrawl:
         except Exception as exc:  # noqa: BLE001 - robots, timeouts, size caps, DNS: a page lost, not the site
             self.stats.inc_value("kdir/pages/errors")
             self.stats.inc_value(f"kdir/pages/errors/{type(exc).__name__}")
-            if self.rendering and not isinstance(exc, IgnoreRequest):
+            if browser and not isinstance(exc, IgnoreRequest):
                 why = "timeout" if "timeout" in type(exc).__name__.lower() else "error"
                 self.stats.inc_value("kdir/render/failures")
                 self.stats.inc_value(f"kdir/render/failures/{why}")
@@ -256,22 +258,44 @@ class _SiteCrawl:
             return None
         finally:
             # time per page, plain and rendered, for operators and bench/render_bench.py
-            self.stats.inc_value("kdir/render/seconds" if self.rendering else "kdir/fetch/seconds",
+            self.stats.inc_value("kdir/render/seconds" if browser else "kdir/fetch/seconds",
                                  round(time.monotonic() - started, 3))
-            if not self.rendering:
+            if not browser:
                 self.stats.inc_value("kdir/fetch/pages")
 
-    def start_rendering(self, response: Response, depth: int) -> None:
-        """The site is an app shell: from now on every page goes through the browser, this one first."""
-        from crawler.render.page import render_meta
+    def app_shell(self, response: Response, facts: Any, depth: int, rendered: bool) -> bool:
+        """A page that is an empty app shell. Plainly fetched: render it (True) when the crawl can; a home page
+        switches the whole site to the browser, a deeper page (an app inside a static site) goes alone.
+        Rendered: a render failure, recorded; its facts are kept as they are."""
+        if rendered:
+            errors = response.meta.get(SCRIPT_ERRORS) or []
+            why = "script_error" if errors else "empty"
+            self.stats.inc_value("kdir/render/failures")
+            self.stats.inc_value(f"kdir/render/failures/{why}")
+            logger.warning("rendered page still empty: %s (%s)", response.url, errors[0] if errors else "nothing rendered")
+            return False
+        if depth == 0:
+            self.shell = facts
+        if not self.can_render:
+            self.stats.inc_value("kdir/render/unavailable")
+            logger.warning("app shell at %s, not rendered: %s", response.url,
+                           self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
+            return False
+        if not self.render_meta:
+            from crawler.render.page import render_meta
 
-        self.rendering = True
-        self.render_meta = render_meta(self.spider.crawler.settings)
-        self.stats.inc_value("kdir/render/sites")
-        logger.info("app shell at %s: reading the site through the browser", response.url)
+            self.render_meta = render_meta(self.spider.crawler.settings)
         url = nav.clean_url(response.url, keep_route=True) or response.url
+        if depth == 0:
+            self.rendering = True
+            self.stats.inc_value("kdir/render/sites")
+            logger.info("app shell at %s: reading the site through the browser", response.url)
+        else:
+            self.render_urls.add(url)
+            logger.info("app shell at %s: rendering this page", response.url)
         self.order += 1
-        heapq.heappush(self.frontier, (-1, depth, self.order, url, "home"))
+        heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
+        return True
 
     def offer(self, url: str, text: str, depth: int) -> None:
         clean = nav.clean_url(url, keep_route=self.rendering)
@@ -319,24 +343,10 @@ class _SiteCrawl:
             self.stats.inc_value("kdir/pages/extract_errors")
             logger.exception("extract_page failed on %s", response.url)
             facts = None
-        if facts is not None and facts.app_shell:
-            if not rendered and not self.rendering:
-                self.shell = facts
-                if self.can_render:
-                    self.start_rendering(response, depth)
-                    return
-                self.stats.inc_value("kdir/render/unavailable")
-                logger.warning("app shell at %s, not rendered: %s", response.url,
-                               self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
-            elif rendered:
-                errors = response.meta.get(SCRIPT_ERRORS) or []
-                why = "script_error" if errors else "empty"
-                self.stats.inc_value("kdir/render/failures")
-                self.stats.inc_value(f"kdir/render/failures/{why}")
-                logger.warning("rendered page still empty: %s (%s)", response.url,
-                               errors[0] if errors else "nothing rendered")
         if rendered and response.meta.get(SCRIPT_ERRORS):
             self.stats.inc_value("kdir/render/script_errors", len(response.meta[SCRIPT_ERRORS]))
+        if facts is not None and facts.app_shell and self.app_shell(response, facts, depth, rendered):
+            return  # the page comes again, rendered
         if facts is not None:
             self.pages.append(facts)
         # The extractor already parsed the page and collected its links; parse again only when it could not.

@@ -22,6 +22,7 @@ from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.sites import CLINIC_SITES
 from kdir.sampleweb.truth import Truth
 from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
+from tests.crawler.trapweb import KETAMINE_BLURB, Reply, TrapSite, clinic_page
 from tests.crawler.truthcheck import site_problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -140,3 +141,30 @@ def test_a_browser_that_will_not_start_costs_only_the_apps(web: SampleWeb, tmp_p
     assert [o["name"] for o in items] == ["Stillwater Ketamine Clinic"]
     stats = run_row(settings, run_id).stats
     assert stats["kdir/render/failures/error"] >= 1 and stats["kdir/render/sites_unread"] == 1, stats
+
+
+def test_an_app_page_inside_a_static_site_is_rendered_alone(tmp_path: Path) -> None:
+    """A static clinic site whose booking page is a small app: only that page goes through the browser."""
+    shell = ('<!DOCTYPE html><html><head><title>Book</title><script src="/book.js"></script></head>'
+             '<body><div id="root"></div></body></html>')
+    script = ("document.addEventListener('DOMContentLoaded', () => { document.getElementById('root').innerHTML ="
+              " '<h1>Book a visit</h1><p>Lantern Ketamine Clinic, 200 Main Street, Suite 9, Austin, TX 78701."
+              " Call (512) 555-0177 to book your ketamine infusion.</p>'; });")
+    site = TrapSite("127.0.0.171", {
+        "/": clinic_page("Lantern Ketamine Clinic", "<h1>Lantern Ketamine Clinic</h1>" + KETAMINE_BLURB,
+                         ["/about/", "/book/"]),
+        "/about/": clinic_page("About", "<p>Founded in 2019 by a team of anesthesiologists.</p>" + KETAMINE_BLURB),
+        "/book/": shell,
+        "/book.js": Reply(body=script.encode(), content_type="application/javascript"),
+    }).start()
+    try:
+        settings = crawl_settings(tmp_path)
+        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
+                            extra_settings=RENDER_FAST)
+    finally:
+        site.stop()
+    stats = run_row(settings, run_id).stats
+    assert stats["kdir/render/pages"] == 1 and "kdir/render/sites" not in stats, stats
+    [item] = observations(settings, "clinic_site")
+    assert item["phones"] == ["+15125550177"] and item["address"]["postal_code"] == "78701", item
+    assert site.counts.get("/book.js") == 1 and site.counts.get("/about/") == 1  # about: one plain fetch
