@@ -9,6 +9,8 @@ read through Scrapy's own robots.txt middleware (cached, fetched politely with o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import logging
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from twisted.internet.defer import Deferred
+
+from crawler.render.page import PAGE_KEY
 
 if TYPE_CHECKING:
     from playwright.async_api import Request as BrowserRequest
@@ -83,10 +87,35 @@ def _is_main_navigation(request: BrowserRequest) -> bool:
         return False
 
 
+class RenderTimeout(Exception):
+    """A render that overran its deadline: the page was closed (a script that never yields, a hung renderer)."""
+
+
 class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler with the :class:`SubresourceGate` as its request filter."""
+    """scrapy-playwright's handler with the :class:`SubresourceGate` as its request filter and a hard deadline
+    per rendered page.
+
+    Playwright's own time-outs cover the navigation and the settle step, but not reading the DOM: a page whose
+    script loops forever after loading would hold the crawl for good. Past the deadline the page is closed (the
+    browser kills its renderer) and the render fails like any other.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.gate = SubresourceGate(crawler)
         self.abort_request: Any = self.gate.should_abort
+        s = crawler.settings
+        self.deadline = s.getfloat("KDIR_RENDER_DEADLINE") or \
+            s.getfloat("KDIR_RENDER_TIMEOUT", 20.0) + s.getfloat("KDIR_RENDER_SETTLE", 5.0) + 10.0
+
+    async def _download_request(self, request: Request, spider: Any = None) -> Any:
+        try:
+            return await asyncio.wait_for(super()._download_request(request, spider), self.deadline)
+        except TimeoutError:
+            page = request.meta.get(PAGE_KEY)
+            if page is not None and not page.is_closed():
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(page.close(run_before_unload=False), 10)
+            self.stats.inc_value("kdir/render/deadline_closed")
+            raise RenderTimeout(f"render of {request.url} overran its {self.deadline:.0f} s deadline; page closed") \
+                from None

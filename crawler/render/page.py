@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: meta key under which a rendered page's uncaught script errors are listed
 SCRIPT_ERRORS = "kdir_script_errors"
+#: meta key of the browser page of a render in progress (closed by the handler past its deadline)
+PAGE_KEY = "kdir_page"
 #: the app has rendered something: text on the page, or children in its framework's mount point
 _HAS_CONTENT = """() => {
   const b = document.body;
@@ -72,6 +74,7 @@ def _no_web_socket(ws: Any) -> None:
 async def watch_page(page: Page, request: Request) -> None:
     """Page init callback: count the page's requests in flight (for :func:`settle`) and keep its uncaught
     script errors in the request's meta."""
+    request.meta[PAGE_KEY] = page
     # a web socket is never opened to the site: routed without connecting to the server, it stays local
     await page.route_web_socket("**", _no_web_socket)
     traffic = _TRAFFIC.setdefault(page, _Traffic())

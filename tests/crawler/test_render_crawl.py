@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,3 +169,29 @@ def test_an_app_page_inside_a_static_site_is_rendered_alone(tmp_path: Path) -> N
     [item] = observations(settings, "clinic_site")
     assert item["phones"] == ["+15125550177"] and item["address"]["postal_code"] == "78701", item
     assert site.counts.get("/book.js") == 1 and site.counts.get("/about/") == 1  # about: one plain fetch
+
+
+def test_a_script_that_never_yields_is_cut_off(tmp_path: Path) -> None:
+    """The app renders, then loops forever: reading its DOM would wait for good. The render's deadline closes
+    the page, the failure is recorded, and the rest of the crawl goes on."""
+    loop = ("document.getElementById('root').innerHTML = '<h1>Spin Ketamine</h1><p>IV ketamine. Call (512) "
+            "555-0176.</p>'; setTimeout(() => { for (;;) {} }, 20);")
+    site = TrapSite("127.0.0.172", {
+        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/app.js": Reply(body=loop.encode(), content_type="application/javascript"),
+    }).start()
+    web_site = TrapSite("127.0.0.173", {"/": clinic_page("Calm Ketamine", KETAMINE_BLURB + "<p>Call (512) 555-0175."
+                                                         " 300 Main Street, Austin, TX 78701</p>")}).start()
+    try:
+        settings = crawl_settings(tmp_path)
+        started = time.monotonic()
+        run_id = run_spider("clinic_site", {"urls": f"{site.url},{web_site.url}"}, settings=settings, timeout=120,
+                            extra_settings={**RENDER_FAST, "KDIR_RENDER_DEADLINE": 6})
+        took = time.monotonic() - started
+    finally:
+        site.stop()
+        web_site.stop()
+    stats = run_row(settings, run_id).stats
+    assert stats["kdir/render/deadline_closed"] == 1 and stats["kdir/render/failures/timeout"] == 1, stats
+    assert [o["phones"] for o in observations(settings, "clinic_site")] == [["+15125550175"]]
+    assert took < 60
