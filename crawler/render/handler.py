@@ -59,8 +59,10 @@ class SubresourceGate:
         if not url.startswith(("http://", "https://")):
             self.stats.inc_value("kdir/render/blocked/scheme")
             return True
-        if not self.obey_robots or (kind == "document" and _is_main_navigation(request)):
-            return False  # the page itself already passed Scrapy's robots.txt middleware
+        if not self.obey_robots:
+            return False
+        # Every request is checked, the page's own navigation too: it passed Scrapy's robots.txt middleware (the
+        # check is then a cache hit), but a script may send the page elsewhere.
         mw = self._robots()
         if mw is None:
             return False
@@ -77,13 +79,6 @@ class SubresourceGate:
             self.stats.inc_value("kdir/render/blocked/robots")
             logger.info("browser request blocked by robots.txt: %s", url)
             return True
-        return False
-
-
-def _is_main_navigation(request: BrowserRequest) -> bool:
-    try:
-        return request.is_navigation_request() and request.frame.parent_frame is None
-    except Exception:  # noqa: BLE001 - a service-worker request has no frame
         return False
 
 

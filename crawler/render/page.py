@@ -67,6 +67,16 @@ async def settle(page: Page, idle_ms: float, content_ms: float) -> None:
         await page.wait_for_function(_HAS_CONTENT, timeout=content_ms)
 
 
+#: browser contexts whose stray pages are cut off (see :func:`watch_page`)
+_GUARDED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+async def _abort(route: Any) -> None:
+    """Context-wide route: every request that no page route of ours handled (a pop-up's) is aborted. A page
+    route takes precedence over a context route, so the crawl's own pages are unaffected."""
+    await route.abort()
+
+
 def _no_web_socket(ws: Any) -> None:
     ws.close()
 
@@ -75,6 +85,10 @@ async def watch_page(page: Page, request: Request) -> None:
     """Page init callback: count the page's requests in flight (for :func:`settle`) and keep its uncaught
     script errors in the request's meta."""
     request.meta[PAGE_KEY] = page
+    context = page.context
+    if context not in _GUARDED:  # pop-ups: pages the crawl did not open, without its request filter
+        _GUARDED.add(context)
+        await context.route("**", _abort)
     # a web socket is never opened to the site: routed without connecting to the server, it stays local
     await page.route_web_socket("**", _no_web_socket)
     traffic = _TRAFFIC.setdefault(page, _Traffic())

@@ -195,3 +195,29 @@ def test_a_script_that_never_yields_is_cut_off(tmp_path: Path) -> None:
     assert stats["kdir/render/deadline_closed"] == 1 and stats["kdir/render/failures/timeout"] == 1, stats
     assert [o["phones"] for o in observations(settings, "clinic_site")] == [["+15125550175"]]
     assert took < 60
+
+
+def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> None:
+    """An app that opens a pop-up and then sends the page to another host's robots-disallowed path: neither
+    request leaves the browser."""
+    other = TrapSite("127.0.0.175", {"/robots.txt": Reply(body=b"User-agent: *\nDisallow: /secret/\n",
+                                                          content_type="text/plain"),
+                                     "/secret/": "<html><body>secret</body></html>",
+                                     "/popup/": "<html><body>popup</body></html>"}).start()
+    escape = ("document.getElementById('root').innerHTML = '<h1>Drift Ketamine</h1>';"
+              f"window.open('{other.url}/popup/');"
+              f"setTimeout(() => {{ location.href = '{other.url}/secret/'; }}, 10);")
+    site = TrapSite("127.0.0.174", {
+        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/app.js": Reply(body=escape.encode(), content_type="application/javascript"),
+    }).start()
+    try:
+        settings = crawl_settings(tmp_path)
+        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
+                            extra_settings=RENDER_FAST)
+    finally:
+        site.stop()
+        other.stop()
+    assert site.counts.get("/app.js") == 1
+    assert "/secret/" not in other.counts and "/popup/" not in other.counts, other.counts
+    assert run_row(settings, run_id).stats.get("kdir/render/blocked/robots", 0) >= 1
