@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
@@ -41,7 +42,9 @@ class SubresourceGate:
         self.stats = crawler.stats
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
         self.obey_robots = crawler.settings.getbool("ROBOTSTXT_OBEY")
+        self.max_requests = max(1, crawler.settings.getint("KDIR_RENDER_MAX_REQUESTS", 100))
         self._robots_mw: RobotsTxtMiddleware | None | bool = None  # False: looked, none installed
+        self._sent: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # page -> requests let out
 
     def _robots(self) -> RobotsTxtMiddleware | None:
         if self._robots_mw is None:
@@ -59,6 +62,12 @@ class SubresourceGate:
         if not url.startswith(("http://", "https://")):
             self.stats.inc_value("kdir/render/blocked/scheme")
             return True
+        page = _page_of(request)
+        if page is not None:
+            self._sent[page] = self._sent.get(page, 0) + 1
+            if self._sent[page] > self.max_requests:  # an app calling its API in a loop must not flood the site
+                self.stats.inc_value("kdir/render/blocked/over_cap")
+                return True
         if not self.obey_robots:
             return False
         # Every request is checked, the page's own navigation too: it passed Scrapy's robots.txt middleware (the
@@ -80,6 +89,13 @@ class SubresourceGate:
             logger.info("browser request blocked by robots.txt: %s", url)
             return True
         return False
+
+
+def _page_of(request: BrowserRequest) -> Any:
+    try:
+        return request.frame.page
+    except Exception:  # noqa: BLE001 - a service worker's request has no frame
+        return None
 
 
 class RenderTimeout(Exception):

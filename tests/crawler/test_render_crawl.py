@@ -221,3 +221,21 @@ def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> Non
     assert site.counts.get("/app.js") == 1
     assert "/secret/" not in other.counts and "/popup/" not in other.counts, other.counts
     assert run_row(settings, run_id).stats.get("kdir/render/blocked/robots", 0) >= 1
+
+
+def test_an_app_calling_its_api_in_a_loop_is_capped(tmp_path: Path) -> None:
+    flood = ("document.getElementById('root').innerHTML = '<h1>Flood Ketamine</h1>';"
+             "for (let i = 0; i < 300; i++) { fetch('/api/ping?i=' + i).catch(() => {}); }")
+    site = TrapSite("127.0.0.176", {
+        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/app.js": Reply(body=flood.encode(), content_type="application/javascript"),
+        "/api/ping": Reply(body=b"{}", content_type="application/json"),
+    }).start()
+    try:
+        settings = crawl_settings(tmp_path)
+        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
+                            extra_settings={**RENDER_FAST, "KDIR_RENDER_MAX_REQUESTS": 20})
+    finally:
+        site.stop()
+    assert 0 < site.counts.get("/api/ping", 0) <= 18, site.counts  # 20 minus the page and its script
+    assert run_row(settings, run_id).stats["kdir/render/blocked/over_cap"] >= 280
