@@ -6,10 +6,10 @@ A page file is either a whole document (starts with ``<!DOCTYPE``) or a fragment
 Every site also answers unlinked robustness traps: ``/trap/slow/?n=SECONDS``, ``/trap/huge/?n=KB`` and
 ``/trap/loop/`` (an endless redirect chain).
 
-Single-page apps (``SiteSpec.app``) are an empty shell (``index.html``) plus a script bundle under ``/assets/``
-that renders every view in the browser. A ``"history"`` app answers any extension-less GET path that is not a
+Single-page apps (``SiteSpec.app``) are an empty shell (``index.html``) plus script bundles under ``/assets/``
+that render every view in the browser (aurora: Vue 3 + vue-router as Vite-style chunks, one route lazily loaded). A ``"history"`` app answers any extension-less GET path that is not a
 file with the shell (the SPA fallback); the failure modes ``script_error`` and ``slow_script`` (see
-``http.MODES``) break or delay its ``/assets/*.js`` bundle only. POSTs under ``/analytics/`` get a 204.
+``http.MODES``) break or delay every ``/assets/*.js`` script of an app, and nothing else. POSTs under ``/analytics/`` get a 204.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ CLINIC_SITES: tuple[SiteSpec, ...] = (
     SiteSpec("brightsmile", "dental office mentioning ketamine sedation in a blog post: not a provider"),
     SiteSpec("harborview", "Spravato-only psychiatry practice, REMS certified, accepts insurance"),
     SiteSpec("serenidad", "RDFa Lite and OpenGraph only, windows-1252 encoded, non-ASCII names", "cp1252"),
-    SiteSpec("aurora", "hash-routed single-page app: empty shell, every fact rendered by the script bundle",
+    SiteSpec("aurora", "hash-routed Vue 3 + vue-router app: empty shell, every fact rendered by its chunks",
              app="hash", routes=("/", "/#/treatments", "/#/team", "/#/pricing", "/#/contact")),
     SiteSpec("tidewater", "history-routed single-page app fetching /api/clinic.json; JSON-LD injected at runtime",
              app="history", routes=("/", "/treatments", "/providers", "/insurance", "/fees", "/contact")),
@@ -59,7 +59,7 @@ _TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml",
           ".js": "application/javascript", ".svg": "image/svg+xml", ".json": "application/json",
           ".jpg": "image/jpeg"}
 _TEXT_TYPES = (".txt", ".xml", ".css", ".js", ".svg", ".json")
-#: What the ``script_error`` mode prepends to a single-page app's bundle.
+#: What the ``script_error`` mode prepends to each of a single-page app's scripts (every chunk, vendored too).
 SCRIPT_ERROR = 'throw new Error("boom");\n'
 
 _TITLE = re.compile(r"\A\s*<!--title:(.*?)-->\s*", re.S)
@@ -188,7 +188,7 @@ class StaticSite:
 
     @staticmethod
     def _bundle(text: str, req: Request) -> str:
-        """A single-page app's script bundle, broken or delayed by the ``script_error`` / ``slow_script`` modes."""
+        """A single-page app's script (bundle or chunk), broken or delayed by ``script_error`` / ``slow_script``."""
         if req.mode == "script_error":
             return SCRIPT_ERROR + text
         if req.mode == "slow_script":

@@ -69,8 +69,10 @@ def browser_page(browser: Browser) -> Iterator[Page]:
 
 
 def rendered_text(page: Page, url: str) -> str:
-    """Open ``url``, wait until the single-page app has rendered its footer; the DOM's HTML (unescaped) and text."""
-    page.goto(url)
+    """Load ``url`` afresh, wait until the network is idle (a lazily loaded route chunk has arrived) and the
+    single-page app has rendered its footer; the DOM's HTML (unescaped) and text."""
+    page.goto("about:blank")  # a hash route opened in place would be a same-document navigation
+    page.goto(url, wait_until="networkidle")
     page.wait_for_selector("footer")
     markup = page.evaluate("document.documentElement.outerHTML")
     text = page.evaluate("document.body.innerText")

@@ -27,7 +27,9 @@ def test_every_page_of_every_site_serves_with_filled_links(web: SampleWeb, http:
         for path in paths:
             r = http.get(base + path, allow_redirects=False, timeout=5)
             assert r.status_code == 200, (spec.name, path, r.status_code)
-            assert "{{" not in r.text, (spec.name, path)
+            # vendored third-party chunks (aurora's Vue build) may hold "{{" as code; ours may not hold it at all
+            unfilled = r"\{\{(base|site:)" if path.startswith("/assets/vendor-") else r"\{\{"
+            assert not re.search(unfilled, r.text), (spec.name, path)
             if path.endswith("/") and spec.name != "lumen" and spec.app is None:
                 assert "<nav" in r.text or "class=\"menu\"" in r.text, (spec.name, path)
             # every absolute link to a loopback host points at a live app

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
 import urllib.robotparser
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from kdir.sampleweb.http import SLOW_SCRIPT_SECONDS
 from kdir.sampleweb.server import SampleWeb
-from kdir.sampleweb.sites import page_paths, spa_sites
+from kdir.sampleweb.sites import page_paths, sites_root, spa_sites
 from kdir.sampleweb.truth import Truth, get_truth
 
 from .conftest import browser_page, digits
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Route
 
 BUNDLE = re.compile(r'<script type="module" crossorigin src="(/assets/index-[0-9a-f]{8}\.js)"></script>')
 STYLES = re.compile(r'<link rel="stylesheet" href="/assets/index-[0-9a-f]{8}\.css">')
+#: aurora's Vite-style chunks: the vendor chunk (Vue + vue-router) is preloaded, the pricing view loaded lazily
+VENDOR = re.compile(r'<link rel="modulepreload" crossorigin href="(/assets/vendor-[0-9a-f]{8}\.js)">')
+LAZY_PRICING = re.compile(r'import\("(/assets/pricing-[0-9a-f]{8}\.js)"\)')
+CHUNK = re.compile(r"\A(index|vendor|pricing)-([0-9a-f]{8})\.js\Z")
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +120,10 @@ def test_script_error_mode_breaks_only_spa_bundles(own: SampleWeb) -> None:
         for name in ("aurora", "tidewater"):
             base = own.sites[name]
             assert requests.get(base + bundle_path(base), timeout=5).text.startswith('throw new Error("boom");')
+        chunks = [p for p in page_paths("aurora") if p.endswith(".js")]
+        assert len(chunks) == 3  # entry, vendor and lazy pricing chunk: every one of them throws
+        for path in chunks:
+            assert requests.get(own.sites["aurora"] + path, timeout=5).text.startswith('throw new Error("boom");')
         assert "Stillwater" in requests.get(stillwater + "/", timeout=5).text  # non-SPA: normal
         lumen_js = requests.get(own.sites["lumen"] + "/static/app.js", timeout=5).text
         assert "boom" not in lumen_js and "__STATE__" in lumen_js
@@ -234,22 +244,113 @@ def test_blocking_analytics_and_images_leaves_no_trace(own: SampleWeb, browser: 
 @pytest.mark.browser
 def test_aurora_hash_routes_in_the_browser(own: SampleWeb, browser: Browser) -> None:
     base = own.sites["aurora"]
+
+    def shows(heading: str) -> None:  # vue-router updates the URL first, the view right after
+        page.wait_for_function("h => document.querySelector('main h1')?.textContent === h", arg=heading)
+
     with browser_page(browser) as page:
         page.goto(base + "/")
         page.wait_for_selector("footer")
         hrefs = page.eval_on_selector_all("nav a", "els => els.map(e => e.getAttribute('href'))")
         assert hrefs == ["#/", "#/treatments", "#/team", "#/pricing", "#/contact"]
+        assert page.title() == "Aurora Ketamine Institute"
         page.click('nav a[href="#/team"]')
         page.wait_for_function("location.hash === '#/team'")
+        shows("Our team")
         main = page.inner_text("main")
         assert "Ingrid Solberg, MD" in main and "NPI: 1742036589" in main and "Hannah Voss, RN" in main
+        assert page.title() == "Our Team | Aurora Ketamine Institute"
+        assert page.get_attribute('nav a[href="#/team"]', "class") == "router-link-active active"
         assert page.get_attribute('footer a[href^="tel:"]', "href") == "tel:+16125550131"
         page.click('nav a[href="#/pricing"]')
         page.wait_for_function("location.hash === '#/pricing'")
+        shows("Pricing")
         assert "$2,550" in page.inner_text("main") and "730 Hennepin Ave" in page.inner_text("footer")
         page.go_back()
         page.wait_for_function("location.hash === '#/team'")
+        shows("Our team")
         assert "Nora Bergstrom" in page.inner_text("main")
         page.goto(base + "/#/nope")
         page.wait_for_selector("footer")
-        assert page.inner_text("h1") == "Page not found"
+        shows("Page not found")
+
+
+def test_aurora_chunks_are_content_hashed_and_licensed(web: SampleWeb, http: requests.Session) -> None:
+    assets = sites_root() / "aurora" / "assets"
+    chunks = {f.name: CHUNK.match(f.name) for f in assets.iterdir() if f.name.endswith(".js")}
+    assert sorted(m.group(1) for m in chunks.values() if m) == ["index", "pricing", "vendor"], chunks
+    for name, m in chunks.items():  # named like Vite's output: <chunk>-<hash of the content>.js
+        digest = hashlib.sha256((assets / name).read_bytes()).hexdigest()[:8]
+        assert m and m.group(2) == digest, f"{name}: run kdir/sampleweb/sites/aurora/_build.py"
+    base = web.sites["aurora"]
+    shell = http.get(base + "/", timeout=5).text
+    entry, vendor = bundle_path(base), VENDOR.search(shell)
+    assert vendor, shell
+    index_js = http.get(base + entry, timeout=5).text
+    assert f'from "{vendor.group(1)}"' in index_js and "createWebHashHistory()" in index_js
+    lazy = LAZY_PRICING.search(index_js)
+    assert lazy and "$2,550" not in index_js  # the prices travel in the pricing chunk only
+    pricing_js = http.get(base + lazy.group(1), timeout=5).text
+    assert "export default" in pricing_js and "$2,550" in pricing_js
+    vendor_js = http.get(base + vendor.group(1), timeout=5).text
+    vue = re.search(r"\* vue v(3\.\d+\.\d+)\n", vendor_js)
+    router = re.search(r"\* vue-router v(4\.\d+\.\d+)\n", vendor_js)
+    assert vue and router and vendor_js.rstrip().endswith("export { Vue, VueRouter };")
+    licences = http.get(base + "/assets/vendor-LICENSES.txt", timeout=5)
+    assert licences.headers["Content-Type"].startswith("text/plain")
+    assert f"== vue {vue.group(1)} " in licences.text and f"== vue-router {router.group(1)} " in licences.text
+    assert licences.text.count("The MIT License") == 2 and vendor.group(1) in licences.text
+
+
+@pytest.mark.browser
+def test_aurora_runs_vue_and_loads_the_pricing_chunk_on_demand(own: SampleWeb, browser: Browser) -> None:
+    base = own.sites["aurora"]
+    pricing = LAZY_PRICING.search(requests.get(base + bundle_path(base), timeout=5).text)
+    assert pricing
+    with browser_page(browser) as page:
+        paths: list[str] = []
+        page.on("request", lambda r: paths.append(urlsplit(r.url).path))
+        page.goto(base + "/#/team")
+        page.wait_for_selector("footer")
+        page.wait_for_selector("main .practitioner")
+        vue = page.evaluate("""() => {
+          const app = document.querySelector('#app').__vue_app__;
+          const router = app.config.globalProperties.$router;
+          return {version: app.version, route: router.currentRoute.value.fullPath,
+                  mounted: document.querySelector('#app').hasAttribute('data-v-app')};
+        }""")
+        assert vue["version"].startswith("3.") and vue["route"] == "/team" and vue["mounted"], vue
+        for route in ("#/", "#/treatments", "#/contact"):
+            page.click(f'nav a[href="{route}"]')
+            page.wait_for_function("r => location.hash === r", arg=route)
+        assert pricing.group(1) not in paths, paths
+        with page.expect_response(lambda r: r.url.endswith(pricing.group(1))) as chunk:
+            page.click('nav a[href="#/pricing"]')
+        assert chunk.value.status == 200
+        page.wait_for_function("document.querySelector('main h1')?.textContent === 'Pricing'")
+        assert "$2,550" in page.inner_text("main") and "Series of six IV infusions" in page.inner_text("main")
+        page.click('nav a[href="#/team"]')
+        page.click('nav a[href="#/pricing"]')
+        page.wait_for_function("document.querySelector('main h1')?.textContent === 'Pricing'")
+        assert paths.count(pricing.group(1)) == 1 and paths.count("/") == 1, paths  # no reloads, one chunk
+    with browser_page(browser) as page:  # opened directly, the route waits for its chunk
+        page.goto(base + "/#/pricing")
+        page.wait_for_selector("main td.price")
+        assert page.inner_text("main td.price >> nth=2") == "$2,550"
+
+
+@pytest.mark.browser
+def test_a_throwing_vendor_chunk_alone_renders_nothing(own: SampleWeb, browser: Browser) -> None:
+    base = own.sites["aurora"]
+    with browser_page(browser) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        def broken(route: Route) -> None:
+            route.fulfill(response=(resp := route.fetch()), body='throw new Error("vendor");\n' + resp.text())
+
+        page.route(re.compile(r"/assets/vendor-[0-9a-f]{8}\.js$"), broken)
+        page.goto(base + "/#/team", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.inner_html("#app") == "" and page.locator("footer").count() == 0
+        assert any("vendor" in e for e in errors), errors
