@@ -29,6 +29,8 @@ from tests.crawler.truthcheck import site_problems
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SPA = ("aurora", "tidewater")
+#: a bare app page: everything comes from /app.js
+APP_SHELL = '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>'
 #: short render time-outs: a trap test waits seconds, not the production 20 s
 RENDER_FAST = {**FAST, "KDIR_RENDER_TIMEOUT": 4, "KDIR_RENDER_SETTLE": 2}
 
@@ -177,7 +179,7 @@ def test_a_script_that_never_yields_is_cut_off(tmp_path: Path) -> None:
     loop = ("document.getElementById('root').innerHTML = '<h1>Spin Ketamine</h1><p>IV ketamine. Call (512) "
             "555-0176.</p>'; setTimeout(() => { for (;;) {} }, 20);")
     site = TrapSite("127.0.0.172", {
-        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/": APP_SHELL,
         "/app.js": Reply(body=loop.encode(), content_type="application/javascript"),
     }).start()
     web_site = TrapSite("127.0.0.173", {"/": clinic_page("Calm Ketamine", KETAMINE_BLURB + "<p>Call (512) 555-0175."
@@ -208,7 +210,7 @@ def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> Non
               f"window.open('{other.url}/popup/');"
               f"setTimeout(() => {{ location.href = '{other.url}/secret/'; }}, 10);")
     site = TrapSite("127.0.0.174", {
-        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/": APP_SHELL,
         "/app.js": Reply(body=escape.encode(), content_type="application/javascript"),
     }).start()
     try:
@@ -227,7 +229,7 @@ def test_an_app_calling_its_api_in_a_loop_is_capped(tmp_path: Path) -> None:
     flood = ("document.getElementById('root').innerHTML = '<h1>Flood Ketamine</h1>';"
              "for (let i = 0; i < 300; i++) { fetch('/api/ping?i=' + i).catch(() => {}); }")
     site = TrapSite("127.0.0.176", {
-        "/": '<html><head><script defer src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        "/": APP_SHELL,
         "/app.js": Reply(body=flood.encode(), content_type="application/javascript"),
         "/api/ping": Reply(body=b"{}", content_type="application/json"),
     }).start()
