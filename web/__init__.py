@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
     if not app.config.get("TESTING"):
         import threading
 
-        from web.search_params import warm_places
+        from web.warmup import warm_up
 
-        threading.Thread(target=warm_places, name="warm-places", daemon=True).start()
+        threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
     return app
