@@ -118,3 +118,23 @@ def test_hostile_payloads_index_on_both_databases(db: Database, settings: Settin
     with db.session() as s:
         p = s.scalars(select(Provider).where(Provider.kind == "clinic")).one()
         assert len(p.name) == 300 and p.phones == ["+15125550100"] and p.npi is None
+
+
+def test_a_run_collects_garbage_less_often_and_restores_it(sqlite_db: Database, settings: Settings) -> None:
+    import gc
+
+    from indexer.pipeline import RUN_GC_THRESHOLDS
+
+    crawl(sqlite_db, "clinic_site", _items(3))
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    run_index(sqlite_db, settings, verify=False, progress=lambda done, total: during.append(gc.get_threshold()))
+    assert during and set(during) == {RUN_GC_THRESHOLDS}
+    assert gc.get_threshold() == before
+    with pytest.raises(Boom):  # restored when a run dies too
+        run_index(sqlite_db, settings, verify=False, full=True, progress=lambda done, total: _raise())
+    assert gc.get_threshold() == before
+
+
+def _raise() -> None:
+    raise Boom
