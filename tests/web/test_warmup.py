@@ -17,13 +17,13 @@ def web_db(sqlite_db: Any) -> Any:
 
 
 def test_warm_up_loads_and_freezes(app: Any, search_backend: Any) -> None:
-    before = gc.get_freeze_count()
+    gc.unfreeze()  # an earlier app of this test process (a live server) may have frozen its own warm-up
     try:
         warm_up(app)
         assert _zip_index.cache_info().currsize == 1 and _city_index.cache_info().currsize == 1
         if hasattr(search_backend, "snapshot"):  # the embedded backend: loaded now, not by the first search
             assert search_backend._snapshot is not None and search_backend._vocab is not None
-        assert gc.get_freeze_count() > before + 10_000  # the ZIP table alone is 40k+ objects
+        assert gc.get_freeze_count() > 40_000  # the ZIP table alone is 40k+ objects
         assert gc.collect(2) >= 0
     finally:
         gc.unfreeze()
