@@ -20,6 +20,8 @@ from indexer.db import Database
 POSTGRES_URL = os.environ.get("KDIR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KDIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: Debian's chromium, driven by Playwright (browser tests) and by the crawler (rendering)
+CHROMIUM = "/usr/bin/chromium"
 
 _availability: dict[str, str | None] = {}
 
@@ -28,7 +30,10 @@ def _unavailable(name: str) -> str | None:
     """None when the service answers, else the reason (computed once per session)."""
     if name not in _availability:
         try:
-            if name == "postgres":
+            if name == "chromium":
+                if not os.access(CHROMIUM, os.X_OK):
+                    raise FileNotFoundError(f"{CHROMIUM} is missing (apt-get install chromium)")
+            elif name == "postgres":
                 from sqlalchemy import create_engine, text
 
                 eng = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
@@ -46,11 +51,13 @@ def _unavailable(name: str) -> str | None:
 
 
 def require(name: str) -> None:
+    """Skip the test (or the module, when called at import) when ``postgres``, ``redis`` or ``chromium`` is
+    not available; fail instead under CI=true, where all three are."""
     reason = _unavailable(name)
     if reason:
         if IN_CI:
             pytest.fail(f"{reason}; required under CI=true")
-        pytest.skip(reason)
+        pytest.skip(reason, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")

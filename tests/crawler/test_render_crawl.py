@@ -8,8 +8,6 @@ that never arrives) are recorded in the run's figures, never crash the crawl, an
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from kdir.config import Settings
 from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.sites import CLINIC_SITES
 from kdir.sampleweb.truth import Truth
+from tests.conftest import require
 from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
 from tests.crawler.trapweb import KETAMINE_BLURB, Reply, TrapSite, clinic_page
 from tests.crawler.truthcheck import site_problems
@@ -34,10 +33,20 @@ APP_SHELL = '<html><head><script defer src="/app.js"></script></head><body><div 
 #: short render time-outs: a trap test waits seconds, not the production 20 s
 RENDER_FAST = {**FAST, "KDIR_RENDER_TIMEOUT": 4, "KDIR_RENDER_SETTLE": 2}
 
-if shutil.which("chromium") is None:
-    if os.environ.get("CI", "").lower() == "true":
-        raise RuntimeError("CI=true but Debian chromium is missing: .ci/run installs it")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require("chromium")  # the crawler renders with it (found on PATH, like /usr/bin/chromium)
+
+
+def _crawl_trap_sites(tmp_path: Path, seeds: list[TrapSite], *others: TrapSite,
+                      **extra: object) -> tuple[Settings, int]:
+    """Crawl small loopback sites from ``seeds`` (``others`` are served too, never seeded), then stop them all."""
+    settings = crawl_settings(tmp_path)
+    try:
+        run_id = run_spider("clinic_site", {"urls": ",".join(site.url for site in seeds)}, settings=settings,
+                            timeout=120, extra_settings={**RENDER_FAST, **extra})
+    finally:
+        for site in (*seeds, *others):
+            site.stop()
+    return settings, run_id
 
 
 @pytest.fixture(scope="module")
@@ -160,12 +169,7 @@ def test_an_app_page_inside_a_static_site_is_rendered_alone(tmp_path: Path) -> N
         "/book/": shell,
         "/book.js": Reply(body=script.encode(), content_type="application/javascript"),
     }).start()
-    try:
-        settings = crawl_settings(tmp_path)
-        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
-                            extra_settings=RENDER_FAST)
-    finally:
-        site.stop()
+    settings, run_id = _crawl_trap_sites(tmp_path, [site])
     stats = run_row(settings, run_id).stats
     assert stats["kdir/render/pages"] == 1 and "kdir/render/sites" not in stats, stats
     [item] = observations(settings, "clinic_site")
@@ -184,15 +188,9 @@ def test_a_script_that_never_yields_is_cut_off(tmp_path: Path) -> None:
     }).start()
     web_site = TrapSite("127.0.0.173", {"/": clinic_page("Calm Ketamine", KETAMINE_BLURB + "<p>Call (512) 555-0175."
                                                          " 300 Main Street, Austin, TX 78701</p>")}).start()
-    try:
-        settings = crawl_settings(tmp_path)
-        started = time.monotonic()
-        run_id = run_spider("clinic_site", {"urls": f"{site.url},{web_site.url}"}, settings=settings, timeout=120,
-                            extra_settings={**RENDER_FAST, "KDIR_RENDER_DEADLINE": 6})
-        took = time.monotonic() - started
-    finally:
-        site.stop()
-        web_site.stop()
+    started = time.monotonic()
+    settings, run_id = _crawl_trap_sites(tmp_path, [site, web_site], KDIR_RENDER_DEADLINE=6)
+    took = time.monotonic() - started
     stats = run_row(settings, run_id).stats
     assert stats["kdir/render/deadline_closed"] == 1 and stats["kdir/render/failures/timeout"] == 1, stats
     assert [o["phones"] for o in observations(settings, "clinic_site")] == [["+15125550175"]]
@@ -213,13 +211,7 @@ def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> Non
         "/": APP_SHELL,
         "/app.js": Reply(body=escape.encode(), content_type="application/javascript"),
     }).start()
-    try:
-        settings = crawl_settings(tmp_path)
-        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
-                            extra_settings=RENDER_FAST)
-    finally:
-        site.stop()
-        other.stop()
+    settings, run_id = _crawl_trap_sites(tmp_path, [site], other)
     assert site.counts.get("/app.js") == 1
     assert "/secret/" not in other.counts and "/popup/" not in other.counts, other.counts
     assert run_row(settings, run_id).stats.get("kdir/render/blocked/robots", 0) >= 1
@@ -233,11 +225,6 @@ def test_an_app_calling_its_api_in_a_loop_is_capped(tmp_path: Path) -> None:
         "/app.js": Reply(body=flood.encode(), content_type="application/javascript"),
         "/api/ping": Reply(body=b"{}", content_type="application/json"),
     }).start()
-    try:
-        settings = crawl_settings(tmp_path)
-        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
-                            extra_settings={**RENDER_FAST, "KDIR_RENDER_MAX_REQUESTS": 20})
-    finally:
-        site.stop()
+    settings, run_id = _crawl_trap_sites(tmp_path, [site], KDIR_RENDER_MAX_REQUESTS=20)
     assert 0 < site.counts.get("/api/ping", 0) <= 18, site.counts  # 20 minus the page and its script
     assert run_row(settings, run_id).stats["kdir/render/blocked/over_cap"] >= 280

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ import pytest
 import requests
 
 from kdir.sampleweb.server import SampleWeb
+from tests.conftest import CHROMIUM, require
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -34,18 +34,12 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-CHROMIUM = "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian chromium through Playwright, one launch per test module; skipped without it (failed under CI)."""
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(f"{reason}; required under CI=true")
-        pytest.skip(reason)
+    require("chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

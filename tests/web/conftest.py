@@ -21,7 +21,6 @@ scan, serious/critical only). Data: tests/web/seed.py (``seed_directory``, ``add
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -33,12 +32,11 @@ import pytest
 
 from indexer.db import Database
 from kdir.config import Settings
+from tests.conftest import CHROMIUM, require
 from tests.web.seed import Seeded, publish, seed_directory
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 AXE_JS = Path(__file__).with_name("vendor") / "axe.min.js"
 _hosts = itertools.count(10)
 
@@ -139,11 +137,7 @@ def live_server(sqlite_db: Database, tmp_path: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(f"{reason}; required under CI=true")
-        pytest.skip(reason)
+    require("chromium")
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

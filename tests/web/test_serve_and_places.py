@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_kdir_serve_serves_pages_and_logs_no_query(sqlite_db: Any, tmp_path: Path) -> None:
-    from tests.web.conftest import IN_CI, make_settings, open_search
+    from tests.conftest import IN_CI
+    from tests.web.conftest import make_settings, open_search
 
     try:
         from indexer.search import open_backend  # noqa: F401 - what `kdir serve` uses
