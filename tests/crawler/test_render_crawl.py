@@ -198,14 +198,15 @@ def test_a_script_that_never_yields_is_cut_off(tmp_path: Path) -> None:
 
 
 def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> None:
-    """An app that opens a pop-up and then sends the page to another host's robots-disallowed path: neither
-    request leaves the browser."""
+    """An app that opens a pop-up and a web socket, then sends the page to another host's robots-disallowed
+    path: none of these requests leaves the browser."""
     other = TrapSite("127.0.0.175", {"/robots.txt": Reply(body=b"User-agent: *\nDisallow: /secret/\n",
                                                           content_type="text/plain"),
                                      "/secret/": "<html><body>secret</body></html>",
                                      "/popup/": "<html><body>popup</body></html>"}).start()
     escape = ("document.getElementById('root').innerHTML = '<h1>Drift Ketamine</h1>';"
               f"window.open('{other.url}/popup/');"
+              f"new WebSocket('{other.url.replace('http', 'ws')}/ws/');"
               f"setTimeout(() => {{ location.href = '{other.url}/secret/'; }}, 10);")
     site = TrapSite("127.0.0.174", {
         "/": APP_SHELL,
@@ -213,7 +214,7 @@ def test_a_script_cannot_lead_the_browser_past_robots_txt(tmp_path: Path) -> Non
     }).start()
     settings, run_id = _crawl_trap_sites(tmp_path, [site], other)
     assert site.counts.get("/app.js") == 1
-    assert "/secret/" not in other.counts and "/popup/" not in other.counts, other.counts
+    assert not {"/secret/", "/popup/", "/ws/"} & set(other.counts), other.counts
     assert run_row(settings, run_id).stats.get("kdir/render/blocked/robots", 0) >= 1
 
 
