@@ -28,7 +28,7 @@ def crawl_throughput(copies: int) -> dict[str, float]:
     from crawler.runner import run_spider, run_status
     from indexer.db import Database
     from indexer.db.models import CrawlRun
-    from kdir.config import Settings
+    from kdir.common.config import Settings
     from kdir.sampleweb import SampleWeb
     from kdir.sampleweb.server import app_names
 

@@ -163,7 +163,7 @@ def change(db: Database, count: int, seed: int = 2) -> None:
 
 def index_only(url: str, full: bool) -> None:
     from indexer.pipeline import run_index
-    from kdir.config import Settings
+    from kdir.common.config import Settings
 
     db = Database.connect(url)
     t, c = time.perf_counter(), time.process_time()

@@ -92,7 +92,7 @@ def crawl(urls: list[str], tmp: Path, label: str, render: str) -> dict[str, Any]
     from crawler.runner import run_status, spawn_spider
     from indexer.db import Database
     from indexer.db.models import CrawlRun
-    from kdir.config import Settings
+    from kdir.common.config import Settings
 
     settings = Settings.from_env({"KDIR_ENV": "test", "KDIR_VAR_DIR": str(tmp / label), "KDIR_RENDER": render,
                                   "KDIR_DATABASE_URL": f"sqlite:///{tmp}/{label}.sqlite3"})

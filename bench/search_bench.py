@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.search.base import SearchBackend, SearchQuery  # noqa: E402
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES  # noqa: E402
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES  # noqa: E402
 
 CITIES = [
     ("Austin", "TX", "787", 30.2672, -97.7431), ("Dallas", "TX", "752", 32.7767, -96.7970),

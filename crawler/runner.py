@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID_FILE = "kdir_run_id"

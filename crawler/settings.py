@@ -6,7 +6,7 @@ made when a crawl starts, by the add-on :class:`crawler.middlewares.KdirAddon`, 
 Tests switch politeness off with ``-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0``.
 """
 
-from kdir import USER_AGENT as _UA
+from kdir.common.project import USER_AGENT as _UA
 
 BOT_NAME = "kdir"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -32,9 +32,9 @@ from indexer.db.models import (
     utcnow,
 )
 from indexer.outbox import enqueue
-from kdir.npi import is_valid_npi
-from kdir.us_states import CODES as STATE_CODES
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.npi import is_valid_npi
+from kdir.common.us_states import CODES as STATE_CODES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 #: Fields a moderator may override (Provider attributes).
 EDITABLE_FIELDS = ("name", "website", "email", "phones", "street", "city", "region", "postal_code", "npi",

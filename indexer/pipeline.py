@@ -32,7 +32,7 @@ from indexer.resolve.registry import (
     save_pending,
 )
 from indexer.staleness import refresh_staleness, runs_fingerprint
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 CHECKPOINT = "indexer"
 SQLITE_CACHE_KIB = 65536

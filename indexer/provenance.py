@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from indexer.change_policy import PENDING_PRIORITY_STEP, is_material
 from indexer.db.models import Provider
-from indexer.normalize.names import match_name, person_match_name, registry_display_name
+from kdir.common.names import match_name, person_match_name, registry_display_name
 
 LIST_FIELDS = frozenset({"phones", "modalities", "conditions", "services", "insurance", "credentials"})
 SCALAR_COLUMNS = ("name", "website", "email", "npi", "telehealth", "price")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from indexer.db import Database
 from indexer.db.models import Observation, Provider
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.sampleweb import get_truth
 from kdir.sampleweb.server import app_names
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 #: Rate limit of the "Report a problem" form, on top of Settings.ratelimit.
 REPORT_LIMIT = "10/hour"

@@ -8,7 +8,7 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 
 def client_key() -> str:

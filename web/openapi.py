@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kdir import PROJECT_URL, __version__
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.project import PROJECT_URL, __version__
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from web.search_params import MAX_PAGE, MAX_PER_PAGE
 
 STR = {"type": "string"}

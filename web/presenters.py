@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from indexer.search.base import SearchHit
-from kdir.vocabulary import LABELS
+from kdir.common.vocabulary import LABELS
 from web.security import safe_url, strip_highlight
 
 KM_PER_MILE = 1.609344

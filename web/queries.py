@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
-from kdir.npi import is_valid_npi
-from kdir.vocabulary import LABELS
+from kdir.common.npi import is_valid_npi
+from kdir.common.vocabulary import LABELS
 
 REGISTRY_VIEW = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 OUTCOME_LABELS = {

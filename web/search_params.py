@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from indexer.search.base import SearchQuery
-from kdir.us_states import CODES as STATE_CODES
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.us_states import CODES as STATE_CODES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 MILES_TO_KM = 1.609344
 MAX_TEXT = 200

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import usaddress
 import zipcodes
 
-from crawler.items import Address
-from kdir.us_states import CODES, STATES
+from kdir.common.record import Address
+from kdir.common.us_states import CODES, STATES
 
 _ABBREV = {"ariz": "AZ", "calif": "CA", "colo": "CO", "conn": "CT", "fla": "FL", "ill": "IL", "mass": "MA",
            "mich": "MI", "minn": "MN", "penn": "PA", "tenn": "TN", "tex": "TX", "wash": "WA", "wis": "WI"}

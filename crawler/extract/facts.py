@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from crawler.items import Address, Geo, Practitioner, Price, Rating, Review
+from kdir.common.record import Address, Geo, Practitioner, Price, Rating, Review
 
 PageKind = Literal[
     "home", "about", "team", "services", "pricing", "locations", "contact", "reviews", "blog", "other"

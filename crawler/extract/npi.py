@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
 
 LABELLED = re.compile(
     r"\bN\.?P\.?I\b\.?(?:\s*(?:#|no\.?|num(?:ber)?\.?|id))?\s*[:#=\-\u2013]?\s*"

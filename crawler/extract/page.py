@@ -38,8 +38,8 @@ from crawler.extract.schema_map import (
 from crawler.extract.structured import blob_texts, extract_structured, strip_type
 from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
-from crawler.items import Geo, Practitioner, Review
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
+from kdir.common.record import Geo, Practitioner, Review
 
 _MAX_LINKS = 3000
 _FIRST_PERSON = re.compile(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize.phones import normalize_phone
+from kdir.common.phones import normalize_phone
 
 _CANDIDATE = re.compile(
     r"(?<![\w/=.-])(?:\+?1[\s.\-\u2010-\u2015]?)?(?:\(\s*\d{3}\s*\)|\d{3})[\s.\-\u2010-\u2015]?\d{3}"

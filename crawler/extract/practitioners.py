@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from crawler.items import Practitioner
+from kdir.common.record import Practitioner
 
 #: canonical credential codes; printed forms match with optional dots/spaces between letters
 CREDENTIALS: tuple[str, ...] = (

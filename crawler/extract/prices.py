@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from price_parser import Price as ParsedPrice
 
-from crawler.items import Price
+from kdir.common.record import Price
 
 _AMOUNT = r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\$\s?\d+(?:\.\d{2})?|\d{1,3}(?:,\d{3})*(?:\.\d{2})?\s?(?:USD|dollars)"
 _PRICE = re.compile(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from crawler.items import Rating, Review
+from kdir.common.record import Rating, Review
 
 _NUM = re.compile(r"-?\d+(?:[.,]\d+)?")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")

@@ -14,7 +14,7 @@ from crawler.extract.practitioners import practitioner_from_parts
 from crawler.extract.reviews import number, rating_from, review_from
 from crawler.extract.structured import strip_type
 from crawler.extract.text import clean_fragment
-from crawler.items import Address, Geo, Practitioner, Rating, Review
+from kdir.common.record import Address, Geo, Practitioner, Rating, Review
 
 ORG_TYPES = frozenset({
     "MedicalClinic", "MedicalBusiness", "LocalBusiness", "MedicalOrganization", "Physician", "Hospital",

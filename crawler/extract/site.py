@@ -19,8 +19,8 @@ from crawler.extract.facts import PageFacts, StructuredEntity
 from crawler.extract.practitioners import clean_name, practitioner_from_parts
 from crawler.extract.prices import best_price
 from crawler.extract.schema_map import ORG_TYPES
-from crawler.items import Address, Geo, Practitioner, ProviderItem, Rating, Review
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.record import Address, Geo, Practitioner, ProviderItem, Rating, Review
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EVIDENCE_KINDS = frozenset({"home", "about", "services", "pricing"})
 _DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"})

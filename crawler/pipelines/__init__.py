@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.items import ProviderItem
+from kdir.common.record import ProviderItem
 
 #: Item fields whose missing/invalid counts are reported per crawl run.
 TRACKED_FIELDS = ("name", "website", "phones", "email", "address", "geo", "npi", "modalities", "conditions",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from crawler.items import ProviderItem
 from crawler.pipelines import TRACKED_FIELDS
+from kdir.common.record import ProviderItem
 
 
 class FieldStatsPipeline:

@@ -11,13 +11,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.items import Address, Geo, Practitioner, Price, ProviderItem, Rating, Review
 from crawler.navigation import clean_url
 from crawler.pipelines import invalid
-from indexer.normalize.phones import normalize_phone
-from kdir.npi import is_valid_npi
-from kdir.us_states import CODES as STATE_CODES
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.npi import is_valid_npi
+from kdir.common.phones import normalize_phone
+from kdir.common.record import Address, Geo, Practitioner, Price, ProviderItem, Rating, Review
+from kdir.common.us_states import CODES as STATE_CODES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _WS = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")

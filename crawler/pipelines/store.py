@@ -19,15 +19,15 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.items import ProviderItem
 from crawler.pipelines.fieldstats import field_stats
+from kdir.common.record import ProviderItem
 
 logger = logging.getLogger(__name__)
 
 
 def kdir_settings() -> Any:
-    """``kdir.config.Settings`` from the environment."""
-    from kdir.config import Settings
+    """``kdir.common.config.Settings`` from the environment."""
+    from kdir.common.config import Settings
 
     return Settings.from_env()
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import Kind, ProviderItem
+from kdir.common.record import Kind, ProviderItem
 
 
 class ValidatePipeline:

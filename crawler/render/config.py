@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kdir.config import ConfigError, parse_render_mode
+from kdir.common.config import ConfigError, parse_render_mode
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

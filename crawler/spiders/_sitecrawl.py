@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
-    from crawler.items import ProviderItem
+    from kdir.common.record import ProviderItem
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler import navigation as nav
-from crawler.items import Address, ProviderItem, Rating
 from crawler.spiders._sitecrawl import SiteCrawlSpider
 from crawler.spiders._sources import LIST_FIELDS, load_source
+from kdir.common.record import Address, ProviderItem, Rating
 
 
 def _float(value: str | None) -> float | None:

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 from scrapy import Request, Spider
 from scrapy.http import Response
 
-from crawler.items import Address, Practitioner, ProviderItem
 from crawler.spiders._api import api_endpoint
+from kdir.common.record import Address, Practitioner, ProviderItem
 
 logger = logging.getLogger(__name__)
 

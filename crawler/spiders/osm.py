@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from scrapy import FormRequest, Spider
 from scrapy.http import Response
 
-from crawler.items import Address, Geo, ProviderItem
 from crawler.spiders._api import api_endpoint
+from kdir.common.record import Address, Geo, ProviderItem
 
 logger = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 from indexer.export.base import ExportStats, dumps
 from indexer.export.records import Record, iso
-from kdir import PROJECT_URL, USER_AGENT
-from kdir.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
+from kdir.common.project import PROJECT_URL, USER_AGENT
+from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
 #: Namespace of every UUID in our HSDS output. Never change it: consumers key their data on these ids.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, f"{PROJECT_URL}/hsds")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Source
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 Record = dict[str, Any]
 

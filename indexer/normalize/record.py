@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.normalize.address import NormAddress, normalize_address
-from indexer.normalize.geo import GeoResult, resolve_geo
-from indexer.normalize.names import display_name, match_name, person_match_name
-from indexer.normalize.phones import normalize_phones
-from kdir.npi import is_valid_npi
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.address import NormAddress, normalize_address
+from kdir.common.geo import GeoResult, resolve_geo
+from kdir.common.names import display_name, match_name, person_match_name
+from kdir.common.npi import is_valid_npi
+from kdir.common.phones import normalize_phones
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 _NPI = re.compile(r"^\d{10}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}$")

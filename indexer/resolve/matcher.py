@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, Credential, Provider
-from indexer.normalize.address import street_key
 from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
 from indexer.resolve.fastwrite import ids_in
 from indexer.verify.taxonomy import category
+from kdir.common.address import street_key
 
 NAME_MIN = 88.0
 STREET_MIN = 90.0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from indexer.search.base import SearchBackend, SearchHit, SearchQuery, SearchResult, SearchUnavailable
 
 if TYPE_CHECKING:
-    from kdir.config import Settings
+    from kdir.common.config import Settings
 
 __all__ = ["SearchBackend", "SearchHit", "SearchQuery", "SearchResult", "SearchUnavailable", "open_backend"]
 

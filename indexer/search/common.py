@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from indexer.search.base import HL_START, SearchQuery
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_PER_PAGE = 100

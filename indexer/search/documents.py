@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, Credential, Provider, RatingSummary
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",

@@ -31,7 +31,7 @@ from indexer.search.bitset import Snapshot
 from indexer.search.common import BITS, PRACTITIONER_SEPARATOR, doc_mask, validate_query
 from indexer.search.documents import clean_text
 from indexer.search.fts5_query import Vocabulary, build_vocabulary, tokens
-from kdir.vocabulary import LABELS
+from kdir.common.vocabulary import LABELS
 
 #: bm25 column weights: name > practitioners > ids (NPI, exact) > place > topics.
 WEIGHTS = (10.0, 5.0, 3.0, 1.0, 4.0)

@@ -36,7 +36,7 @@ from indexer.search.common import (
 )
 from indexer.search.documents import clean_text
 from indexer.search.fts5_query import tokens
-from kdir.vocabulary import LABELS
+from kdir.common.vocabulary import LABELS
 
 SETTINGS: dict[str, Any] = {
     # order = attribute ranking: name > practitioners > NPIs > place > treatment topics

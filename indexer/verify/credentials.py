@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, Provider, utcnow
-from indexer.normalize.names import match_name, person_match_name
 from indexer.outbox import enqueue
 from indexer.qualification import refresh_qualification
 from indexer.verify.nppes import NppesClient, RegistryError, RegistryRecord
 from indexer.verify.taxonomy import category, taxonomy_consistent
-from kdir.config import Settings
-from kdir.npi import is_valid_npi
+from kdir.common.config import Settings
+from kdir.common.names import match_name, person_match_name
+from kdir.common.npi import is_valid_npi
 
 RECHECK_AFTER = timedelta(days=30)
 MAX_CONSECUTIVE_ERRORS = 5

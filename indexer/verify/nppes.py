@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from indexer.db.models import RegistryCache, utcnow
-from kdir import USER_AGENT
+from kdir.common.project import USER_AGENT
 
 
 class RegistryError(Exception):

@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-from kdir import __version__
+from kdir.common.project import __version__
 
 #: name -> (module, one-line purpose). The module defines ``command``.
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import click
 
-from kdir.config import ConfigError, Settings
+from kdir.common.config import ConfigError, Settings
 
 T = TypeVar("T")
 

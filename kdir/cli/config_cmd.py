@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from kdir.cli.common import load_settings
-from kdir.config import VARIABLES
+from kdir.common.config import VARIABLES
 
 
 @click.command(help="Print the effective configuration (secrets masked) and the variables that set it.")

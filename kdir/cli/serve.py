@@ -11,7 +11,7 @@ import click
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kdir.cli.common import fail, load_settings, open_database
-from kdir.config import ConfigError
+from kdir.common.config import ConfigError
 
 
 class PrivateRequestHandler(WSGIRequestHandler):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kdir.npi import make_npi
+from kdir.common.npi import make_npi
 
 TAXONOMY = {
     "2084P0800X": "Psychiatry & Neurology, Psychiatry",

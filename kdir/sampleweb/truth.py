@@ -7,7 +7,7 @@
   after normalising unit designators (Suite/Ste/#) and case;
 * ``website`` is the live loopback URL of the listing (base URL or location page); ``canonical_website`` is the
   ``.example`` URL printed in the content -- either is acceptable as the listing's website;
-* codes are those of ``kdir.vocabulary``; ``negated_modalities`` are explicitly denied on the site and must
+* codes are those of ``kdir.common.vocabulary``; ``negated_modalities`` are explicitly denied on the site and must
   not be extracted;
 * a practitioner's ``verification`` is the expected registry outcome (``indexer.db.models.VERIFICATION_OUTCOMES``):
   by number when the site prints an NPI, else by name and state;
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from crawler.items import Address, Practitioner, Price, ProviderItem, Rating, Review
+from kdir.common.record import Address, Practitioner, Price, ProviderItem, Rating, Review
 
 Outcome = Literal["verified", "mismatch", "not_found", "ambiguous", "invalid_number"]
 

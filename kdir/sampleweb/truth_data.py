@@ -5,7 +5,7 @@ Websites here are paths; ``get_truth`` prefixes the live base URLs. Keep this fi
 
 from __future__ import annotations
 
-from crawler.items import Address
+from kdir.common.record import Address
 from kdir.sampleweb.truth import ExpectedListing as L
 from kdir.sampleweb.truth import ExpectedPractitioner as P
 from kdir.sampleweb.truth import SiteTruth as S

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from indexer.db.models import CrawlRun, Source
 from indexer.locks import LockHeld, lease, lease_store
 from indexer.storage import ObservationStore
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.scheduler.jobs import SourceJob
 
 log = logging.getLogger("kdir.scheduler")

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from apscheduler.triggers.cron import CronTrigger
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 #: Registry weekly, OpenStreetMap discovery monthly, clinic websites nightly from the seed list in the var dir.
 #: Directories need a definition each, so they are only scheduled by a schedule file or a Source row.

@@ -20,7 +20,7 @@ from typing import Any
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.scheduler.jobs import SourceJob
 
 log = logging.getLogger("kdir.scheduler")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 #: Politeness off, short time-outs: tests only ever crawl loopback servers they run themselves.
 FAST: dict[str, Any] = {

@@ -16,7 +16,7 @@ import pytest
 
 from crawler.runner import run_spider, run_status
 from kdir.cli.runs import format_run
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.sites import CLINIC_SITES
 from kdir.sampleweb.truth import Truth

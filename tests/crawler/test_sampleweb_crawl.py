@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.runner import run_status, spawn_spider
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.truth import Truth
 from tests.crawler.conftest import FAST, crawl_settings, observations
@@ -118,7 +118,7 @@ def test_directory_follows_clinic_websites(crawled: Crawled) -> None:
 def test_nppes_items(crawled: Crawled) -> None:
     items = observations(crawled.settings, "nppes")
     assert items
-    from kdir.npi import is_valid_npi
+    from kdir.common.npi import is_valid_npi
 
     for o in items:
         assert is_valid_npi(o["npi"]) and o["location_key"] == f"npi:{o['npi']}"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from crawler.runner import run_spider, run_status
-from kdir.config import Settings
+from kdir.common.config import Settings
 from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
 from tests.crawler.trapweb import KETAMINE_BLURB, Hit, Reply, TrapSite, clinic_page
 

@@ -10,7 +10,6 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler import navigation as nav
-from crawler.items import Address, Geo, Practitioner, ProviderItem, Rating
 from crawler.middlewares import retry_after_seconds
 from crawler.pipelines.fieldstats import FieldStatsPipeline, field_stats
 from crawler.pipelines.normalise import NormalisePipeline
@@ -19,7 +18,8 @@ from crawler.spiders import nppes, osm
 from crawler.spiders._ledger import SiteLedger
 from crawler.spiders._seeds import SeedError, seed_urls
 from crawler.spiders._sources import SourceError, load_source, parse_source
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
+from kdir.common.record import Address, Geo, Practitioner, ProviderItem, Rating
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 

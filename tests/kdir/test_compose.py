@@ -10,7 +10,7 @@ import click
 import yaml
 
 from kdir.cli import main
-from kdir.config import VARIABLES
+from kdir.common.config import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -76,7 +76,7 @@ def test_meilisearch_is_production_ready() -> None:
 
 
 def test_deployed_schedule_loads() -> None:
-    from kdir.config import Settings
+    from kdir.common.config import Settings
     from kdir.scheduler.jobs import load_jobs
 
     settings = Settings.from_env({"KDIR_ENV": "test", "KDIR_SCHEDULE_FILE": str(ROOT / "deploy/schedule.yaml")})

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from indexer.db.models import CrawlRun, Provider, Source
 from indexer.locks import DbLeases, LockHeld, lease
 from kdir.cli import main
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.scheduler.jobs import RetryPolicy, ScheduleError, job_for, load_jobs, parse_schedule
 from kdir.scheduler.service import build_scheduler
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import requests
 
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
 from kdir.sampleweb.nppes_data import GENERATED_COUNT, registry_records
 from kdir.sampleweb.server import SampleWeb
 

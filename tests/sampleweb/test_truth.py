@@ -9,12 +9,12 @@ import pytest
 import requests
 import zipcodes
 
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
+from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from kdir.sampleweb.nppes import search
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.sites import CLINIC_SITES, page_paths, spa_sites
 from kdir.sampleweb.truth import ExpectedListing, Truth, get_truth
-from kdir.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 from .conftest import browser_page, digits, rendered_text
 
@@ -226,7 +226,7 @@ def test_directory_reviews_shared_with_sites(truth: Truth, site_text: dict[str, 
 
 
 def test_as_item_round_trips_through_the_item_contract(truth: Truth) -> None:
-    from crawler.items import ProviderItem
+    from kdir.common.record import ProviderItem
 
     for x in truth.listings():
         item = x.as_item(source="clinic_site")

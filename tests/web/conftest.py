@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from indexer.db import Database
-from kdir.config import Settings
+from kdir.common.config import Settings
 from tests.conftest import CHROMIUM, require
 from tests.web.seed import Seeded, publish, seed_directory
 

@@ -156,7 +156,7 @@ def test_trusted_proxy_sets_client_address(tmp_path) -> None:
 
     from flask import request
 
-    from kdir.config import Settings
+    from kdir.common.config import Settings
     from web import create_app
 
     base = Settings.from_env({"KDIR_ENV": "test", "KDIR_VAR_DIR": str(tmp_path),

@@ -27,7 +27,7 @@ from werkzeug.routing import BuildError
 
 from indexer.db.models import Flag
 from indexer.search.base import SearchResult, SearchUnavailable
-from kdir.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
+from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 from web.extensions import get_db, get_search
 from web.forms import ReportForm
 from web.presenters import BADGES, card, date_only

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.extract.addresses import find_addresses, parse_address, state_code, zip_matches_state
-from crawler.items import Address
+from kdir.common.record import Address
 
 
 def test_multi_line_footer_address() -> None:

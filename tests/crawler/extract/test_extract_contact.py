@@ -7,7 +7,7 @@ import pytest
 from crawler.extract.emails import find_emails, normalize_email
 from crawler.extract.npi import clean_npi, find_npis
 from crawler.extract.phones import find_phones, normalize_phone
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
 
 
 @pytest.mark.parametrize(("raw", "e164"), [

@@ -8,7 +8,7 @@ from crawler.extract import combine_site, extract_page
 from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.structured import blob_texts, rdfa_items
 from crawler.extract.text import page_lines, parse_html
-from crawler.items import Address, Practitioner, Rating
+from kdir.common.record import Address, Practitioner, Rating
 
 from . import samples
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.extract import extract_page
-from crawler.items import Address, Geo, Practitioner, Price, Review
+from kdir.common.record import Address, Geo, Practitioner, Price, Review
 
 from . import samples
 

@@ -11,7 +11,7 @@ from crawler.extract.practitioners import (
     practitioner_from_parts,
     split_credentials,
 )
-from crawler.items import Practitioner
+from kdir.common.record import Practitioner
 
 
 @pytest.mark.parametrize(("line", "expected"), [

@@ -19,7 +19,7 @@ from crawler.extract.prices import find_prices
 from crawler.extract.schema_map import entities_from_blobs, entities_from_nodes
 from crawler.extract.text import clean_fragment
 from crawler.extract.vocab import find_evidence, sentences
-from kdir.npi import is_valid_npi
+from kdir.common.npi import is_valid_npi
 
 #: KDIR_FUZZ_EXAMPLES=2000 for a deeper local run; the default keeps the suite quick
 FAST = settings(max_examples=int(os.environ.get("KDIR_FUZZ_EXAMPLES", "60")), deadline=None,

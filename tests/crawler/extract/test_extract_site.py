@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crawler.extract import combine_site, extract_page
-from crawler.items import Address, Price, ProviderItem
+from kdir.common.record import Address, Price, ProviderItem
 
 from . import samples
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crawler.extract import reviews as reviews_mod
 from crawler.extract.page import extract_page
 from crawler.extract.reviews import rating_from, review_from
-from crawler.items import Address, Geo, Practitioner, Rating, Review
+from kdir.common.record import Address, Geo, Practitioner, Rating, Review
 
 from . import samples
 

@@ -7,7 +7,7 @@ import pytest
 from crawler.extract.insurance import find_insurance, telehealth_flag
 from crawler.extract.prices import best_price, find_prices
 from crawler.extract.vocab import find_evidence, page_is_unrelated, sentences
-from crawler.items import Price
+from kdir.common.record import Price
 
 
 def codes(text: str) -> dict[str, bool]:

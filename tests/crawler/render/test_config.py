@@ -11,7 +11,7 @@ from scrapy.settings import Settings as ScrapySettings
 
 from crawler.render.config import HANDLER, RenderConfigError, configure, find_browser, render_mode
 from crawler.runner import check_args
-from kdir.config import ConfigError, Settings
+from kdir.common.config import ConfigError, Settings
 
 
 def _executable(tmp_path: Path, name: str = "chromium") -> Path:

@@ -13,7 +13,7 @@ from indexer.db import Database
 from indexer.db.models import CrawlRun, Provider
 from indexer.pipeline import IndexReport, run_index
 from indexer.storage import ObservationStore
-from kdir.config import Settings
+from kdir.common.config import Settings
 
 SOURCE_KINDS = {"clinic_site": "clinic_site", "directory": "directory", "osm": "osm", "registry": "registry"}
 

@@ -2,17 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import (
-    match_name,
-    normalize_address,
-    normalize_phone,
-    normalize_phones,
-    normalize_street,
-    person_match_name,
-    resolve_geo,
-)
 from indexer.normalize.record import BadObservation, normalize_item, valid_npi
-from kdir.npi import is_valid_npi
+from kdir.common.address import normalize_address, normalize_street
+from kdir.common.geo import resolve_geo
+from kdir.common.names import match_name, person_match_name
+from kdir.common.npi import is_valid_npi
+from kdir.common.phones import normalize_phone, normalize_phones
 from tests.indexer.core.conftest import addr, item
 
 

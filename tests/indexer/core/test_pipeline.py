@@ -8,7 +8,7 @@ from indexer.db import Database
 from indexer.db.models import Checkpoint, FieldEvidence, MatchLink, OutboxEntry, Provider
 from indexer.pipeline import publish_all_pending, run_index
 from kdir.cli import main
-from kdir.config import Settings
+from kdir.common.config import Settings
 from tests.indexer.core.conftest import addr, crawl, item
 
 

@@ -21,8 +21,8 @@ from indexer.db.models import (
     RegistryPending,
     Source,
 )
-from indexer.normalize.names import registry_display_name
 from indexer.provenance import Candidate, recompute_provider, select_values
+from kdir.common.names import registry_display_name
 from tests.indexer.core.conftest import addr, crawl, item, providers
 
 BOSTON = addr("200 Boylston Street, Suite 5", "Boston", "MA", "02116")
@@ -129,7 +129,7 @@ def test_snapshot_is_identical_across_orders(db: Database, index, tmp_path) -> N
     other = Database.connect(f"sqlite:///{tmp_path / 'other.sqlite3'}", migrate=True)
     crawl(other, "clinic_site", site_items())
     from indexer.pipeline import run_index
-    from kdir.config import Settings
+    from kdir.common.config import Settings
 
     settings = Settings.from_env({"KDIR_ENV": "test"})
     run_index(other, settings, verify=False)
@@ -234,7 +234,7 @@ def test_npi_found_by_verification_attaches_the_waiting_registry_record(db: Data
     assert index().registry_pending == 1  # "jane quinn doe" is not "jane doe" for the match rules
     from indexer.pipeline import run_index
     from indexer.verify.nppes import NppesClient
-    from kdir.config import Settings
+    from kdir.common.config import Settings
 
     report = run_index(db, Settings.from_env({"KDIR_ENV": "test"}), verify=True,
                        registry=NppesClient(registry_url, pause_s=0.0))

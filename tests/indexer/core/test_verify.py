@@ -13,7 +13,7 @@ from indexer.db import Database
 from indexer.db.models import Credential, Provider, RegistryCache
 from indexer.pipeline import run_index
 from indexer.verify.nppes import NppesClient, RegistryError, parse_result
-from kdir.config import Settings
+from kdir.common.config import Settings
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.truth import get_truth
 from tests.indexer.core.conftest import crawl, item
@@ -76,7 +76,7 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
         got = {(p.match_name, c.credential): (c.outcome, c.reason, c.registry_taxonomies)
                for c, p in s.execute(select(Credential, Provider).join(Provider, Provider.id == Credential.provider_id)
                                      .where(Provider.kind == "practitioner"))}
-    from indexer.normalize import person_match_name
+    from kdir.common.names import person_match_name
 
     checked = 0
     for _lst, p in truth.practitioners():

@@ -12,7 +12,7 @@ from indexer.search import bitset, open_backend
 from indexer.search.base import SearchQuery, SearchUnavailable
 from indexer.search.fts5 import FTS5Backend
 from indexer.search.fts5_query import build_vocabulary, match_expression, parse
-from kdir.config import Settings
+from kdir.common.config import Settings
 from tests.indexer.search.conftest import make_doc
 
 

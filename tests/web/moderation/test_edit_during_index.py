@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from crawler.items import Address, ProviderItem
 from indexer import curate
 from indexer.audit import Actor
 from indexer.db.models import Observation, Override, Provider
 from indexer.storage import ObservationStore
+from kdir.common.record import Address, ProviderItem
 from tests.web.conftest import make_settings
 
 pipeline = pytest.importorskip("indexer.pipeline")

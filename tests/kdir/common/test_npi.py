@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kdir.npi import check_digit, is_valid_npi, make_npi
+from kdir.common.npi import check_digit, is_valid_npi, make_npi
 
 
 def test_known_numbers() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.normalize.state_boxes import STATE_BOXES
+from kdir.common.state_boxes import STATE_BOXES
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ _ZIP_FILE = Path(__file__).with_name("zip_centroids.csv.gz")
 def _zip_table() -> dict[str, tuple[float, float, str]]:
     """ZIP -> (lat, lon, state). The file is the ``zipcodes`` package's data reduced to what we use (loading it
     takes milliseconds instead of the seconds ``zipcodes.list_all()`` needs); regenerate it with
-    ``python -m indexer.normalize.geo --regenerate`` after upgrading ``zipcodes``."""
+    ``python -m kdir.common.geo --regenerate`` after upgrading ``zipcodes``."""
     table: dict[str, tuple[float, float, str]] = {}
     with gzip.open(_ZIP_FILE, "rt", encoding="ascii") as fh:
         for line in fh:

@@ -1,7 +1,7 @@
 """The typed item every spider yields: what one source said about one provider location.
 
 Field by field documentation: docs/items.md. Vocabulary codes (modalities, conditions, services) are those of
-``kdir.vocabulary``. Items convert to plain JSON-able dicts with :meth:`ProviderItem.to_dict` for storage.
+``kdir.common.vocabulary``. Items convert to plain JSON-able dicts with :meth:`ProviderItem.to_dict` for storage.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kdir.config import VARIABLES, ConfigError, Settings
+from kdir.common.config import VARIABLES, ConfigError, Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_defaults_are_safe_and_local() -> None:

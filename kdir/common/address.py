@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.normalize.names import display_name
-from kdir.us_states import CODES as STATE_CODES
-from kdir.us_states import STATES
+from kdir.common.names import display_name
+from kdir.common.us_states import CODES as STATE_CODES
+from kdir.common.us_states import STATES
 
 # USPS Publication 28 street suffixes and secondary unit designators (the common ones).
 SUFFIXES = {
