@@ -32,8 +32,13 @@ from indexer.db.models import (
     utcnow,
 )
 from indexer.outbox import enqueue
+from indexer.provenance import live_values
+from indexer.recompute import accept_pending_changes, recompute_provider
+from kdir.common.address import normalize_zip
+from kdir.common.emails import normalize_email
 from kdir.common.npi import is_valid_npi
-from kdir.common.us_states import CODES as STATE_CODES
+from kdir.common.urls import clean_url
+from kdir.common.us_states import state_code
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 #: Fields a moderator may override (Provider attributes).
@@ -42,7 +47,6 @@ EDITABLE_FIELDS = ("name", "website", "email", "phones", "street", "city", "regi
 _LIST_FIELDS = {"phones", "modalities", "conditions", "services", "insurance"}
 _VOCAB = {"modalities": MODALITIES, "conditions": CONDITIONS, "services": SERVICES}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
 
 
 class CurateError(Exception):
@@ -103,27 +107,32 @@ def parse_field_value(field: str, raw: str) -> Any:
             raise CurateError("a provider needs a name")
         return None
     if field == "website":
-        if not re.fullmatch(r"https?://[^\s<>\"']+\.[^\s<>\"']+", text):
+        url = clean_url(text)
+        if url is None:
             raise CurateError("website must be an http(s) URL")
-    elif field == "email" and not _EMAIL.fullmatch(text):
-        raise CurateError("not an email address")
-    elif field == "region":
-        text = text.upper()
-        if text not in STATE_CODES:
-            raise CurateError("region must be a two-letter US state code")
-    elif field == "postal_code":
-        if not re.fullmatch(r"\d{5}(-\d{4})?", text):
+        return url
+    if field == "email":
+        email = normalize_email(text)
+        if email is None:
+            raise CurateError("not an email address")
+        return email
+    if field == "region":
+        code = state_code(text)
+        if code is None:
+            raise CurateError("region must be a US state (two-letter code or name)")
+        return code
+    if field == "postal_code":
+        zip5 = normalize_zip(text)
+        if zip5 is None:
             raise CurateError("postal code must be 5 digits (or ZIP+4)")
-        text = text[:5]
-    elif field == "npi" and not is_valid_npi(text):
+        return zip5
+    if field == "npi" and not is_valid_npi(text):
         raise CurateError("not a valid NPI (10 digits with a correct check digit)")
     return text[:300]
 
 
 def snapshot(p: Provider) -> dict[str, Any]:
     """The live listing in evidence-field form (the indexer's ``live_values``: address and geo grouped)."""
-    from indexer.provenance import live_values
-
     return live_values(p)
 
 
@@ -165,12 +174,7 @@ def _active_override_fields(session: Session, provider_id: int) -> set[str]:
 def recompute(session: Session, provider_id: int) -> bool:
     """Re-select the provider's fields from evidence and overrides (indexer-core's provenance module).
 
-    Returns False, changing nothing, when that module is not installed: the values set here stay.
     """
-    try:
-        from indexer.provenance import recompute_provider
-    except ImportError:
-        return False
     session.flush()
     return bool(recompute_provider(session, provider_id))
 
@@ -181,7 +185,6 @@ def approve(session: Session, actor: Actor, provider_id: int, note: str = "") ->
     p = _provider(session, provider_id)
     if p.status == "merged":
         raise CurateError(f"provider #{p.id} was merged into #{p.merged_into_id}; review that one")
-    from indexer.provenance import accept_pending_changes
 
     overridden = {evidence_field(f) for f in _active_override_fields(session, p.id)}
     held = [f for f, ch in (p.pending_changes or {}).items() if isinstance(ch, dict) and "new" in ch]

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, RegistryPending, utcnow
-from indexer.normalize.record import BadObservation, NormRecord, normalize_item
+from indexer.observation import BadObservation, read_observation
 from indexer.outbox import enqueue
+from indexer.provenance import live_values
 from indexer.resolve.backing import merged_map
 from indexer.resolve.batch import BatchResolver, ObsRow
 from indexer.resolve.engine import Recomputer
@@ -33,6 +34,7 @@ from indexer.resolve.registry import (
 )
 from indexer.staleness import refresh_staleness, runs_fingerprint
 from kdir.common.config import Settings
+from kdir.common.record import ProviderItem
 
 CHECKPOINT = "indexer"
 SQLITE_CACHE_KIB = 65536
@@ -111,7 +113,7 @@ def _index_rows(s: Session, rows: list[Any], clinics: ClinicIndex, people: Pract
     """Normalise, resolve and recompute one batch of observation rows (the caller commits)."""
     report = state.report
     now = utcnow()
-    records: dict[int, NormRecord] = {}
+    records: dict[int, ProviderItem] = {}
     current: list[ObsRow] = []
     registry_obs: list[int] = []
     for r in rows:
@@ -121,7 +123,7 @@ def _index_rows(s: Session, rows: list[Any], clinics: ClinicIndex, people: Pract
             report.observations_skipped += 1
             continue
         try:
-            rec = records[r.id] = normalize_item(r.payload)
+            rec = records[r.id] = read_observation(r.payload)
         except BadObservation:
             report.observations_skipped += 1
             continue
@@ -254,7 +256,6 @@ def publish_all_pending(session: Session) -> int:
     """Publish every pending provider (the demo's stand-in for a moderator's approval). Returns the count."""
     now = utcnow()
     providers = session.execute(select(Provider).where(Provider.status == "pending")).scalars().all()
-    from indexer.provenance import live_values
 
     for p in providers:
         p.status = "published"

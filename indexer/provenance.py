@@ -19,8 +19,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from indexer.change_policy import PENDING_PRIORITY_STEP, is_material
 from indexer.db.models import Provider
 from kdir.common.names import match_name, person_match_name, registry_display_name
@@ -224,20 +222,3 @@ def apply_pending_changes(p: Provider, fields: list[str] | None = None) -> list[
             del pending[name]
     p.pending_changes = pending or None
     return applied
-
-
-def recompute_provider(session: Session, provider_id: int) -> bool:
-    """Re-select every field of one provider from its evidence and the active overrides, update the row and
-    enqueue it for the search index when its searchable data changed. Returns whether it changed.
-
-    Moderators call this after writing or deactivating an Override, hiding a review, or a split/merge."""
-    from indexer.resolve.engine import Recomputer
-
-    return provider_id in Recomputer(session).run({provider_id})
-
-
-def accept_pending_changes(session: Session, provider_id: int, fields: list[str] | None = None) -> list[str]:
-    """A moderator accepts held material changes (all, or ``fields``): apply them live and recompute."""
-    from indexer.resolve.engine import accept_pending_changes as accept
-
-    return accept(session, provider_id, fields)

@@ -22,15 +22,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Provider, RatingSummary, Review
-from indexer.normalize.record import NormReview
 from indexer.resolve.fastwrite import ids_in
+from kdir.common.record import Review as ReviewRecord
 
 PRIOR_MEAN = 4.0
 PRIOR_WEIGHT = 10
 _NON_WORD = re.compile(r"[^\w]+")
 
 
-def review_hash(review: NormReview) -> str:
+def review_hash(review: ReviewRecord) -> str:
     """Hash of the normalised text (case, punctuation, accents and spacing ignored); rating-only reviews hash
     their author, date and rating instead."""
     if review.text:
@@ -64,7 +64,7 @@ class ReviewInput:
     provider_id: int
     source_id: int
     observation_id: int
-    review: NormReview
+    review: ReviewRecord
     seen: datetime
 
 

@@ -1,8 +1,8 @@
 """Search parameters from a query string (search page and JSON API), validated, and places resolved offline.
 
 Bad values raise :class:`ParamError` naming the parameter: the API answers 400 with it, the page shows it.
-Places ("78701", "78701-1234", "Austin, TX", "Austin TX") are resolved with the ``zipcodes`` package: no
-geocoding service ever sees what a patient searched.
+Places ("78701", "78701-1234", "Austin, TX", "Austin TX") are resolved with the project's offline ZIP and city
+table (:mod:`kdir.common.geo`): no geocoding service ever sees what a patient searched.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from indexer.search.base import SearchQuery
+from kdir.common.geo import city_point, city_table, zip_info, zip_table
 from kdir.common.us_states import CODES as STATE_CODES
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
@@ -53,45 +53,10 @@ class SearchParams:
     args: dict[str, Any] = field(default_factory=dict)  # normalised echo of the accepted parameters
 
 
-@lru_cache(maxsize=1)
-def _zip_index() -> dict[str, Place]:
-    """ZIP -> place; built once from the offline zipcodes data (its own lookup scans the whole list)."""
-    import zipcodes
-
-    out: dict[str, Place] = {}
-    for z in zipcodes.list_all():
-        try:
-            out[str(z["zip_code"])] = Place(f"{z['zip_code']} ({z['city']}, {z['state']})", float(z["lat"]),
-                                            float(z["long"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return out
-
-
-@lru_cache(maxsize=1)
-def _city_index() -> dict[tuple[str, str], tuple[float, float]]:
-    """(CITY, ST) -> mean coordinates of its ZIP codes; built once from the offline zipcodes data."""
-    import zipcodes
-
-    acc: dict[tuple[str, str], list[float]] = {}
-    for z in zipcodes.list_all():
-        try:
-            lat, lon = float(z["lat"]), float(z["long"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        for city in [z.get("city") or "", *(z.get("acceptable_cities") or [])]:
-            key = (city.upper().replace(".", "").strip(), str(z.get("state", "")).upper())
-            s = acc.setdefault(key, [0.0, 0.0, 0.0])
-            s[0] += lat
-            s[1] += lon
-            s[2] += 1
-    return {k: (v[0] / v[2], v[1] / v[2]) for k, v in acc.items() if v[2]}
-
-
 def warm_places() -> None:
-    """Build the place indexes (about 1.5 s) so the first search with a place does not pay for it."""
-    _zip_index()
-    _city_index()
+    """Load the ZIP and city tables (about a second) so the first search with a place does not pay for it."""
+    zip_table()
+    city_table()
 
 
 def resolve_place(text: str) -> Place | None:
@@ -99,15 +64,15 @@ def resolve_place(text: str) -> Place | None:
     raw = " ".join(text.split())[:100]
     m = re.fullmatch(r"(\d{5})(?:-\d{4})?", raw)
     if m:
-        return _zip_index().get(m.group(1))
+        info = zip_info(m.group(1))
+        if info is None or info.lat is None or info.lon is None:
+            return None
+        return Place(f"{m.group(1)} ({info.city}, {info.state})", info.lat, info.lon)
     m = re.fullmatch(r"(.+?)[,\s]+([A-Za-z]{2})", raw)
     if not m or m.group(2).upper() not in STATE_CODES:
         return None
-    city = m.group(1).upper().replace(".", "").strip(" ,")
     state = m.group(2).upper()
-    coords = _city_index().get((city, state))
-    if coords is None and city.startswith("ST "):
-        coords = _city_index().get(("SAINT " + city[3:], state))
+    coords = city_point(m.group(1).strip(" ,"), state)
     if coords is None:
         return None
     return Place(f"{m.group(1).strip(' ,').title()}, {state}", coords[0], coords[1])

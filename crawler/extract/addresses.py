@@ -7,13 +7,11 @@ import re
 from collections.abc import Sequence
 
 import usaddress
-import zipcodes
 
+from kdir.common.address import parse_zip
+from kdir.common.geo import city_key, zip_info
 from kdir.common.record import Address
-from kdir.common.us_states import CODES, STATES
-
-_ABBREV = {"ariz": "AZ", "calif": "CA", "colo": "CO", "conn": "CT", "fla": "FL", "ill": "IL", "mass": "MA",
-           "mich": "MI", "minn": "MN", "penn": "PA", "tenn": "TN", "tex": "TX", "wash": "WA", "wis": "WI"}
+from kdir.common.us_states import CODES, STATES, state_code
 
 _STATE_ALT = "|".join(sorted((re.escape(n) for n in STATES), key=len, reverse=True))
 _CODE_ALT = "|".join(sorted(CODES))
@@ -32,7 +30,6 @@ _CREDIT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\b
                      r"built|developed|marketing|web design)\s+by\b", re.I)
 _UNIT_BEFORE = re.compile(r"\b(?:suite|ste|unit|apt|apartment|floor|fl|room|rm|bldg|building|no)\.?\s*$|#\s*$", re.I)
 _FIVE_DIGITS = re.compile(r"\d{5}")
-_ZIP = re.compile(r"^(\d{5})(?:[-\u2013](\d{4}))?$")
 
 _STREET_PARTS = (
     "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix", "StreetNamePreModifier",
@@ -43,57 +40,12 @@ _STREET_PARTS = (
 )
 
 
-def state_code(raw: str | None) -> str | None:
-    """Two-letter code of a US state name or code ("Texas", "tx", "Tex.") or None."""
-    if not isinstance(raw, str):
-        return None
-    s = raw.strip().strip(".,").strip()
-    if s.upper() in CODES and len(s) == 2:
-        return s.upper()
-    low = re.sub(r"\s+", " ", s.lower())
-    return STATES.get(low) or _ABBREV.get(low)
-
-
-@functools.cache
-def _zip_table() -> dict[str, tuple[str, str]]:
-    """ZIP -> (state, city) from the ``zipcodes`` package, loaded once (a linear scan per lookup is slow)."""
-    return {z["zip_code"]: (z["state"], z["city"]) for z in zipcodes.list_all()}
-
-
-@functools.cache
-def _cities() -> frozenset[tuple[str, str]]:
-    return frozenset((city.lower(), state) for state, city in _zip_table().values())
-
-
-def city_in_state(city: str, state: str) -> bool:
-    """Whether ``city`` is a known (primary ZIP) city of the two-letter ``state``."""
-    return (" ".join(city.split()).lower(), state) in _cities()
-
-
-def zip_state(zip5: str) -> str | None:
-    entry = _zip_table().get(zip5)
-    return entry[0] if entry else None
-
-
 def normalize_zip(raw: object) -> str | None:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = f"{raw:05d}"
-    if not isinstance(raw, str):
+    """The ZIP as printed on the page, ZIP+4 kept ("78701-1234"); the record's normaliser keeps five digits."""
+    parsed = parse_zip(raw)
+    if parsed is None:
         return None
-    m = _ZIP.match(raw.strip())
-    if not m:
-        return None
-    return m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
-
-
-def zip_matches_state(postal_code: str | None, region: str | None) -> bool | None:
-    """True/False when the ZIP is known to the table; None when either part is missing or the ZIP unknown."""
-    if not postal_code or not region:
-        return None
-    known = zip_state(postal_code[:5])
-    if known is None:
-        return None
-    return known == region
+    return parsed[0] + (f"-{parsed[1]}" if parsed[1] else "")
 
 
 def parse_address(text: str) -> Address | None:
@@ -147,9 +99,9 @@ def _parse(text: str) -> Address | None:
     if street:
         street = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", street))
     if postal and not city:
-        entry = _zip_table().get(postal[:5])
-        if entry and (region is None or entry[0] == region):
-            city, region = entry[1], entry[0]
+        info = zip_info(postal)
+        if info and (region is None or info.state == region):
+            city, region = info.city, info.state
     if not (postal or region) or not (street or city):
         return None
     # a street without a number is usually a mis-tagged sentence fragment
@@ -208,8 +160,8 @@ def find_addresses(lines: Sequence[str]) -> list[tuple[Address, int, int]]:
 
 
 def _city_agrees(addr: Address) -> bool:
-    entry = _zip_table().get((addr.postal_code or "")[:5])
-    return bool(entry and addr.city and entry[1].lower() == addr.city.lower())
+    info = zip_info(addr.postal_code)
+    return bool(info and addr.city and city_key(info.city) == city_key(addr.city))
 
 
 def _has_street(head: str) -> bool:

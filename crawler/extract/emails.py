@@ -1,15 +1,13 @@
-"""E-mail addresses, including obfuscated forms ("info [at] clinic [dot] com")."""
+"""E-mail addresses printed in page text, including obfuscated forms ("info [at] clinic [dot] com"); what
+counts as an address is :mod:`kdir.common.emails`."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from urllib.parse import unquote
 
-_EMAIL = re.compile(
-    r"(?<![\w.+-])([A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z]{2,24})(?![\w-])"
-)
+from kdir.common.emails import EMAIL_IN_TEXT, accept_email, normalize_email
+
 _AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+(?=[\w-]+\s*(?:\[|\(|\{)\s*dot))\s*"
 _DOT = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*"
 _OBFUSCATED = re.compile(
@@ -18,34 +16,6 @@ _OBFUSCATED = re.compile(
 )
 _DOT_SPLIT = re.compile(_DOT, re.I)
 _OBF_HINT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.I)
-_BAD_TLDS = {"png", "jpg", "jpeg", "gif", "webp", "svg", "css", "js", "ico", "bmp", "tif", "tiff", "avif"}
-_BAD_DOMAINS = ("sentry.io", "sentry-next.wixpress.com", "wixpress.com", "sentry.wixpress.com")
-
-
-def normalize_email(raw: str) -> str | None:
-    """Lower-cased address from a plain or ``mailto:`` string, or None when it is not an e-mail address."""
-    if not isinstance(raw, str):
-        return None
-    s = raw.strip()
-    if s.lower().startswith("mailto:"):
-        s = unquote(s[7:]).split("?", 1)[0].strip()
-    m = _EMAIL.fullmatch(s)
-    if not m:
-        return None
-    return _accept(s)
-
-
-def _accept(addr: str) -> str | None:
-    addr = addr.lower().strip(".")
-    local, _, domain = addr.rpartition("@")
-    if not local or ".." in addr or local.startswith(".") or local.endswith("."):
-        return None
-    tld = domain.rsplit(".", 1)[-1]
-    if tld in _BAD_TLDS or "@2x" in addr or "@3x" in addr:
-        return None
-    if any(domain == d or domain.endswith("." + d) for d in _BAD_DOMAINS):
-        return None
-    return addr
 
 
 _MARKER = re.compile(r"[\[({<]\s*(?:at|dot)", re.I)
@@ -92,9 +62,9 @@ def find_emails(text: str) -> list[str]:
         lo = max(0, pos - 70)
         window = text[lo: pos + 260]
         nxt = -1
-        for m in _EMAIL.finditer(window):
+        for m in EMAIL_IN_TEXT.finditer(window):
             if m.start(1) + lo <= pos < m.end(1) + lo:
-                e = _accept(m.group(1))
+                e = accept_email(m.group(1))
                 if e and e not in out:
                     out.append(e)
                 nxt = m.end(1) + lo

@@ -17,7 +17,7 @@ from crawler.extract.appshell import (
     js_required_notice,
     route_links,
 )
-from crawler.extract.emails import find_emails, normalize_email
+from crawler.extract.emails import find_emails
 from crawler.extract.facts import Link, LocatedAddress, NameCandidate, PageFacts, StructuredEntity
 from crawler.extract.insurance import find_insurance, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
@@ -38,6 +38,8 @@ from crawler.extract.schema_map import (
 from crawler.extract.structured import blob_texts, extract_structured, strip_type
 from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
+from kdir.common.emails import normalize_email
+from kdir.common.geo import city_table, zip_matches_state, zip_table
 from kdir.common.npi import is_valid_npi
 from kdir.common.record import Geo, Practitioner, Review
 
@@ -56,8 +58,8 @@ _GENERIC_TITLES = frozenset({"home", "homepage", "welcome", "about", "about us",
 
 def warm_up() -> None:
     """Load the ZIP table and other lazy data now (about a second) rather than on the first page with an address."""
-    addr_mod.zip_state("10001")
-    addr_mod.city_in_state("New York", "NY")
+    zip_table()
+    city_table()
     extract_page("<p>Dr. A B, MD, 1 Main St, New York, NY 10001</p>", "https://warm.up/")
 
 
@@ -307,7 +309,7 @@ def _addresses(lines: list[Line], fax: set[str]) -> list[LocatedAddress]:
                     break
             if phone:
                 break
-        ok = addr_mod.zip_matches_state(addr.postal_code, addr.region)
+        ok = zip_matches_state(addr.postal_code, addr.region)
         out.append(LocatedAddress(address=addr, label=label, phone=phone, zip_state_ok=ok, footer=lines[start].footer))
     return out
 

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from kdir.common.geo import city_in_state
 from kdir.common.record import Practitioner
 
 #: canonical credential codes; printed forms match with optional dots/spaces between letters
@@ -191,7 +192,6 @@ def _is_place(name: str, creds: str, after: str) -> bool:
         return False
     if _ZIP_AFTER.match(after):
         return True
-    from crawler.extract.addresses import city_in_state  # local: addresses imports nothing from here
 
     return city_in_state(name, codes[0])
 

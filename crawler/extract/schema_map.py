@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawler.extract.addresses import normalize_zip, parse_address, state_code
-from crawler.extract.emails import normalize_email
+from crawler.extract.addresses import normalize_zip, parse_address
 from crawler.extract.facts import StructuredEntity
 from crawler.extract.npi import clean_npi
 from crawler.extract.phones import normalize_phone
@@ -14,7 +13,9 @@ from crawler.extract.practitioners import practitioner_from_parts
 from crawler.extract.reviews import number, rating_from, review_from
 from crawler.extract.structured import strip_type
 from crawler.extract.text import clean_fragment
+from kdir.common.emails import normalize_email
 from kdir.common.record import Address, Geo, Practitioner, Rating, Review
+from kdir.common.us_states import state_code
 
 ORG_TYPES = frozenset({
     "MedicalClinic", "MedicalBusiness", "LocalBusiness", "MedicalOrganization", "Physician", "Hospital",

@@ -17,7 +17,6 @@ provider id, so the same provider keeps the same ids from one export to the next
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 
 from indexer.export.base import ExportStats, dumps
 from indexer.export.records import Record, iso
+from kdir.common.emails import normalize_email
 from kdir.common.project import PROJECT_URL, USER_AGENT
 from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
@@ -46,7 +46,6 @@ TAXONOMIES: dict[str, tuple[str, tuple[str, ...]]] = {
 _QUALIFICATION_LABELS = {"npi": "National Provider Identifier", "npi_verification": "NPI registry verification",
                          "license_state": "State of licensure"}
 _LINK_TYPES = (("modalities", "kdir-modalities"), ("conditions", "kdir-conditions"), ("services", "kdir-services"))
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def uid(*parts: object) -> str:
@@ -71,7 +70,7 @@ def web_url(value: str | None) -> str | None:
 
 
 def email_address(value: str | None) -> str | None:
-    return value if value and _EMAIL.match(value) else None
+    return normalize_email(value)
 
 
 def taxonomy_objects() -> list[dict[str, Any]]:

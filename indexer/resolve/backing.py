@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import MatchLink, Observation, Provider
-from indexer.normalize.record import BadObservation, NormRecord, normalize_item
+from indexer.observation import BadObservation, read_observation
 from indexer.resolve.fastwrite import ids_in
+from kdir.common.record import ProviderItem
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Backing:
     seen: datetime  # fetched_at of the observation
     last_seen: datetime
     last_run_id: int | None
-    record: NormRecord
+    record: ProviderItem
 
 
 def merged_map(session: Session) -> dict[int, int]:
@@ -44,7 +45,7 @@ def final_id(pid: int, merged: dict[int, int]) -> int:
 
 
 def load_backing(session: Session, targets: set[int], merged: dict[int, int],
-                 records: dict[int, NormRecord]) -> dict[int, list[Backing]]:
+                 records: dict[int, ProviderItem]) -> dict[int, list[Backing]]:
     """Backing observations of each target provider (including providers merged into it)."""
     members = set(targets)
     for pid in merged:
@@ -82,7 +83,7 @@ def load_backing(session: Session, targets: set[int], merged: dict[int, int],
             rec = records.get(row.id)
             if rec is None:
                 try:
-                    rec = normalize_item(payloads.get(row.id) or {})
+                    rec = read_observation(payloads.get(row.id) or {})
                 except BadObservation:
                     continue
                 records[row.id] = rec

@@ -12,11 +12,12 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, MatchLink, Provider
-from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
+from indexer.observation import valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
 from indexer.resolve.fastwrite import ids_in, insert_rows
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
+from kdir.common.record import Practitioner, ProviderItem
 
 _EMPTY_ROW: dict[str, Any] = {c.key: None for c in Provider.__table__.columns}
 _EMPTY_ROW.update({"merged_into_id": None, "approved_snapshot": None, "pending_changes": None, "telehealth": None,
@@ -69,7 +70,7 @@ class BatchResolver:
         self.created_rows: dict[int, dict[str, Any]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------------------
-    def _temp(self, kind: str, name: str, key: str, rec: NormRecord, npi: str | None) -> int:
+    def _temp(self, kind: str, name: str, key: str, rec: ProviderItem, npi: str | None) -> int:
         tid = self._next_temp
         self._next_temp -= 1
         addr = rec.address
@@ -132,7 +133,7 @@ class BatchResolver:
                             "created_at": self.now})
 
     # -- the batch -------------------------------------------------------------------------------------------
-    def resolve(self, rows: list[ObsRow], records: dict[int, NormRecord]) -> BatchResult:
+    def resolve(self, rows: list[ObsRow], records: dict[int, ProviderItem]) -> BatchResult:
         res = BatchResult()
         # Sources that can create providers go first, so evidence-only observations of the same batch find them.
         good = sorted((r for r in rows if r.id in records), key=lambda r: r.source_id in self.evidence_only)
@@ -187,7 +188,7 @@ class BatchResolver:
         self._flush_affiliations(mapping)
         return res
 
-    def _resolve_clinic(self, obs: ObsRow, rec: NormRecord, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
+    def _resolve_clinic(self, obs: ObsRow, rec: ProviderItem, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
                         res: BatchResult) -> int:
         lone = obs.source_id in self.evidence_only
         pid, _reuse, new = self._decide(obs, None, by_obs, by_key, lambda: self.clinics.match(rec, lone))
@@ -207,9 +208,9 @@ class BatchResolver:
             self._link(pid, obs, None, new[0], new[1], new[2], pid if new[0] != "new" else None)
         return pid
 
-    def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: NormPractitioner, clinic_id: int | None,
+    def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: Practitioner, clinic_id: int | None,
                         region: str | None, by_obs: dict, by_key: dict, res: BatchResult,  # type: ignore[type-arg]
-                        rec: NormRecord, create: bool = True) -> int:
+                        rec: ProviderItem, create: bool = True) -> int:
         def match() -> tuple[int, str, float] | None:
             found = self.people.match(prac, clinic_id, region)
             if found is None and not create and (npi := valid_npi(prac.npi)):
@@ -286,5 +287,5 @@ def reserve_provider_ids(session: Session, n: int) -> list[int]:
     return list(range(start + 1, start + n + 1))
 
 
-def _as_person(rec: NormRecord) -> NormPractitioner:
-    return NormPractitioner(rec.name, rec.match_name, rec.credentials, None, rec.npi)
+def _as_person(rec: ProviderItem) -> Practitioner:
+    return Practitioner(rec.name or "", list(rec.credentials), None, rec.npi)

@@ -22,12 +22,11 @@ from indexer.db.models import (
     Source,
     utcnow,
 )
-from indexer.normalize.record import NormRecord
+from indexer.observation import field_values
 from indexer.outbox import enqueue
 from indexer.provenance import (
     OVERRIDABLE,
     Candidate,
-    apply_pending_changes,
     apply_values,
     select_values,
     target_values,
@@ -37,6 +36,7 @@ from indexer.resolve.backing import Backing, load_backing, merged_map
 from indexer.resolve.fastwrite import ids_in, insert_rows, update_rows
 from indexer.reviews import AggregateInput, ReviewInput, sync_reviews
 from indexer.verify.taxonomy import category
+from kdir.common.record import ProviderItem
 
 _SEARCH_COLUMNS = ("status", "stale", "name", "website", "email", "phones", "street", "city", "region",
                    "postal_code", "lat", "lon", "npi", "modalities", "conditions", "services", "insurance",
@@ -109,7 +109,7 @@ def mention_key(person_key: str) -> str:
 def evidence_values(b: Backing) -> dict[str, Any]:
     rec = b.record
     if b.mention_key is None:
-        return rec.field_values()
+        return field_values(rec)
     key = b.mention_key[2:]
     prac = next((p for p in rec.practitioners if p.key == key), None)
     if prac is None:
@@ -126,7 +126,7 @@ def evidence_values(b: Backing) -> dict[str, Any]:
 
 def credential_claims(b: Backing, kind: str) -> list[tuple[str | None, str | None, str | None]]:
     """(credential code, npi, claimed state) claims one backing observation makes for its provider."""
-    rec: NormRecord = b.record
+    rec: ProviderItem = b.record
     state = rec.address.region if rec.address else None
     if b.mention_key is None and kind == "clinic":
         return [(None, rec.npi, state)] if rec.npi else []
@@ -152,7 +152,7 @@ def _claim_label(code: str | None, npi: str | None) -> str:
 class Recomputer:
     """Recompute many providers in one go. ``records`` caches normalised payloads by observation id."""
 
-    def __init__(self, session: Session, records: dict[int, NormRecord] | None = None):
+    def __init__(self, session: Session, records: dict[int, ProviderItem] | None = None):
         self.s = session
         self.records = records if records is not None else {}
         rows = session.execute(select(Source.id, Source.key, Source.tier, Source.kind)).all()
@@ -193,7 +193,7 @@ class Recomputer:
                     for r in b.record.reviews:
                         reviews.append(ReviewInput(pid, b.source_id, b.observation_id, r, b.seen))
                     if b.record.rating:
-                        aggregates.append(AggregateInput(pid, b.source_id, b.record.rating[0], b.record.rating[1],
+                        aggregates.append(AggregateInput(pid, b.source_id, b.record.rating.value, b.record.rating.count or 0,
                                                          b.url))
             selected = select_values(cands)
             values, overridden = target_values(selected, overrides.get(pid, []))
@@ -329,18 +329,3 @@ class Recomputer:
                         self.s.delete(cred)
         self.s.flush()
         insert_rows(self.s, Credential.__table__, inserts)
-
-
-def accept_pending_changes(session: Session, provider_id: int, fields: list[str] | None = None) -> list[str]:
-    """A moderator accepts held material changes (all, or ``fields``); applies them and recomputes."""
-    p = session.get(Provider, provider_id)
-    if p is None:
-        raise KeyError(f"no provider {provider_id}")
-    before = search_snapshot(p)
-    applied = apply_pending_changes(p, fields)
-    session.flush()
-    ungated = {provider_id} if "credentials" in applied else set()
-    changed = Recomputer(session).run({provider_id}, ungated_credentials=ungated)
-    if provider_id not in changed and search_snapshot(p) != before:
-        enqueue(session, [provider_id])
-    return applied

@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, Credential, Provider
-from indexer.normalize.record import NormPractitioner, NormRecord, valid_npi
+from indexer.observation import valid_npi
 from indexer.resolve.fastwrite import ids_in
 from indexer.verify.taxonomy import category
 from kdir.common.address import street_key
+from kdir.common.record import Practitioner, ProviderItem
 
 NAME_MIN = 88.0
 STREET_MIN = 90.0
@@ -68,7 +69,7 @@ class ClinicIndex:
         self._cities: set[tuple[str, str]] = set()
         self._pids: set[int] = set()
 
-    def load(self, session: Session, records: Iterable[NormRecord]) -> None:
+    def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
         zips, npis, cities = set(), set(), set()
         for r in records:
             if r.kind != "clinic":
@@ -115,7 +116,7 @@ class ClinicIndex:
         if e.city:
             self.by_city[e.city].append(e)
 
-    def match(self, r: NormRecord, lone_npi: bool = False) -> tuple[int, str, float] | None:
+    def match(self, r: ProviderItem, lone_npi: bool = False) -> tuple[int, str, float] | None:
         """``lone_npi``: an NPI carried by exactly one clinic matches it wherever the record says it is (the
         registry's addresses are often mailing addresses)."""
         npi = valid_npi(r.npi)
@@ -156,7 +157,7 @@ class ClinicIndex:
                 e.pid = mapping[e.pid]
                 self._pids.add(e.pid)
 
-    def entry_for(self, pid: int, r: NormRecord) -> ClinicEntry:
+    def entry_for(self, pid: int, r: ProviderItem) -> ClinicEntry:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
         return ClinicEntry(pid, valid_npi(r.npi), frozenset(r.phones), r.match_name,
                            street_key(r.address.street if r.address else None), r.zip, city)
@@ -233,7 +234,7 @@ class PractitionerIndex:
         if region:
             self.by_name_state[(key, region)].append(entry)
 
-    def match(self, p: NormPractitioner, clinic_id: int | None, region: str | None) -> tuple[int, str, float] | None:
+    def match(self, p: Practitioner, clinic_id: int | None, region: str | None) -> tuple[int, str, float] | None:
         npi = valid_npi(p.npi)
         if npi and npi in self.by_npi:
             return self.by_npi[npi].pid, "npi", 1.0
@@ -250,7 +251,7 @@ class PractitionerIndex:
                     return e.pid, "name_state", 0.85
         return None
 
-    def note(self, pid: int, p: NormPractitioner, clinic_id: int | None, region: str | None) -> None:
+    def note(self, pid: int, p: Practitioner, clinic_id: int | None, region: str | None) -> None:
         """Remember a practitioner resolved in this batch (new or matched) for later observations."""
         entry = self._entries.get(pid)
         cats = {c for c in map(category, p.credentials) if c}

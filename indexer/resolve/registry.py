@@ -15,8 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Observation, RegistryPending, Source
-from indexer.normalize.record import NormRecord, valid_npi
+from indexer.observation import valid_npi
 from indexer.resolve.fastwrite import insert_rows, update_rows
+from kdir.common.record import ProviderItem
 
 REGISTRY_KIND = "registry"
 
@@ -34,7 +35,7 @@ class RetryKeys:
     zips: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
 
-    def note(self, rec: NormRecord) -> None:
+    def note(self, rec: ProviderItem) -> None:
         if n := valid_npi(rec.npi):
             self.npis.add(n)
         if rec.zip:
@@ -50,7 +51,7 @@ class RetryKeys:
 
 
 def save_pending(session: Session, registry_obs: Iterable[int], unmatched: list[int],
-                 records: dict[int, NormRecord], now: datetime) -> None:
+                 records: dict[int, ProviderItem], now: datetime) -> None:
     """Replace the pending rows of this batch's registry observations by those still unmatched."""
     ids = sorted(set(registry_obs))
     for i in range(0, len(ids), 900):

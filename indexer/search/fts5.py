@@ -28,62 +28,17 @@ from typing import Any, TypeVar
 from indexer.search import bitset
 from indexer.search.base import SearchQuery, SearchResult, SearchUnavailable
 from indexer.search.bitset import Snapshot
-from indexer.search.common import BITS, PRACTITIONER_SEPARATOR, doc_mask, validate_query
-from indexer.search.documents import clean_text
+from indexer.search.common import BITS, doc_mask, validate_query
 from indexer.search.fts5_query import Vocabulary, build_vocabulary, tokens
-from kdir.common.vocabulary import LABELS
+from indexer.search.fts5_schema import SCHEMA, clean_doc, fts_row
+from indexer.search.fts5_search import Search
 
-#: bm25 column weights: name > practitioners > ids (NPI, exact) > place > topics.
-WEIGHTS = (10.0, 5.0, 3.0, 1.0, 4.0)
 F = TypeVar("F", bound=Callable[..., Any])
 _BATCH = 1000
-MAX_DOC_ID = 50_000_000  # ids are bit positions: a bitset over the id range stays under ~6 MB
 CHANGES_KEPT = 1000  # generations of changed ids kept for readers' incremental refresh
 INCREMENTAL_LIMIT = 5000  # more changed ids than this: readers reload their snapshot
 MATCH_CACHE_SIZE = 512
 POOL_IDLE_MAX = 8  # idle connections kept per backend  # word bitsets kept per process (12.5 kB each at 100k documents)
-
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, stale INTEGER NOT NULL, mask INTEGER NOT NULL,"
-    " lat REAL, lon REAL, rating REAL, bayes REAL)",
-    "CREATE INDEX IF NOT EXISTS docs_by_rating ON docs (rating)",
-    "CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS geo USING rtree (id, min_lat, max_lat, min_lon, max_lon)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (name, practitioners, place, topics, ids,"
-    " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab (fts, row)",
-    "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS changes (generation INTEGER NOT NULL, id INTEGER NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS changes_by_generation ON changes (generation)",
-    "INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0)",
-    "INSERT OR IGNORE INTO meta (key, value) VALUES ('rebuilt', 0)",
-)
-
-
-def _topics(doc: dict[str, Any]) -> str:
-    codes = [*doc.get("modalities", []), *doc.get("conditions", []), *doc.get("services", [])]
-    return " ; ".join(LABELS.get(c, c) for c in codes)
-
-
-def _clean_doc(doc: dict[str, Any]) -> dict[str, Any]:
-    """A defensive copy: ids must be ints, text fields free of control characters (and sentinels)."""
-    out = dict(doc)
-    out["id"] = int(doc["id"])
-    if not 0 < out["id"] <= MAX_DOC_ID:
-        raise ValueError(f"document id out of range (1..{MAX_DOC_ID}): {out['id']}")
-    out["name"] = clean_text(doc.get("name"), 300) or ""
-    out["practitioners"] = [p for p in (clean_text(x, 300) for x in doc.get("practitioners") or []) if p]
-    for key in ("street", "city", "region", "postal_code"):
-        out[key] = clean_text(doc.get(key), 300)
-    return out
-
-
-def _fts_row(doc: dict[str, Any]) -> tuple[Any, ...]:
-    place = " ".join(x for x in (doc.get("street"), doc.get("city"), doc.get("region"), doc.get("postal_code")) if x)
-    return (doc["id"], doc["name"], PRACTITIONER_SEPARATOR.join(doc["practitioners"]), place, _topics(doc),
-            " ".join(doc.get("npis") or []))
-
 
 def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -239,17 +194,17 @@ class FTS5Backend:
             conn.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
                              [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in batch])
             conn.executemany("INSERT INTO fts (rowid, name, practitioners, place, topics, ids) VALUES (?,?,?,?,?,?)",
-                             [_fts_row(d) for d in batch])
+                             [fts_row(d) for d in batch])
             conn.executemany("INSERT INTO geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?,?,?,?,?)",
                              [(d["id"], d["lat"], d["lat"], d["lon"], d["lon"]) for d in batch
                               if _num(d.get("lat")) is not None and _num(d.get("lon")) is not None])
-            words = {w for d in batch for w in tokens(" ".join(_fts_row(d)[1:5]), limit=None) if w.isalpha()}
+            words = {w for d in batch for w in tokens(" ".join(fts_row(d)[1:5]), limit=None) if w.isalpha()}
             conn.executemany("INSERT OR IGNORE INTO terms (term) VALUES (?)", [(w,) for w in words])
             batch.clear()
 
         seen: dict[int, dict[str, Any]] = {}
         for raw in documents:
-            doc = _clean_doc(raw)
+            doc = clean_doc(raw)
             seen[doc["id"]] = doc
             if len(seen) >= _BATCH:
                 batch.extend(seen.values())
@@ -373,8 +328,6 @@ class FTS5Backend:
 
     @_leased
     def search(self, query: SearchQuery) -> SearchResult:
-        from indexer.search.fts5_search import Search
-
         started = time.perf_counter()
         validate_query(query)
         try:

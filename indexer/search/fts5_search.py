@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from indexer.search import bitset
 from indexer.search.base import HL_END, HL_START, SearchHit, SearchQuery, SearchResult
+from indexer.search.bitset import Snapshot
 from indexer.search.common import (
     BITS,
     bounding_box,
@@ -28,10 +30,20 @@ from indexer.search.common import (
     practitioner_highlight,
     required_mask,
 )
-from indexer.search.fts5_query import highlight, parse
+from indexer.search.fts5_query import Vocabulary, highlight, parse
+from indexer.search.fts5_schema import WEIGHTS
 
-if TYPE_CHECKING:
-    from indexer.search.fts5 import FTS5Backend
+
+class IndexReader(Protocol):
+    """What a query needs of the backend: the leased connection, the compact snapshot and the vocabulary."""
+
+    def _conn(self) -> sqlite3.Connection: ...
+
+    def snapshot(self) -> Snapshot: ...
+
+    def vocabulary(self) -> Vocabulary: ...
+
+    def matching(self, expression: str, generation: int) -> int: ...
 
 RANK_CAP = 2000
 BM25_SCAN_CAP = 20_000  # bm25 walks every text match; words in more documents than this rank by tiers
@@ -40,9 +52,7 @@ _SPARSE = 3000  # below this many ids, sort the ids of F instead of walking the 
 
 
 class Search:
-    def __init__(self, backend: FTS5Backend, q: SearchQuery):
-        from indexer.search.fts5 import WEIGHTS
-
+    def __init__(self, backend: IndexReader, q: SearchQuery):
         self.q = q
         self.conn = backend._conn()
         self.snap = backend.snapshot()

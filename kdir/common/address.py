@@ -4,12 +4,11 @@ ZIP+4 -> ZIP. One-line addresses ("12 Main St, Austin, TX 78701") are split with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from kdir.common.names import display_name
-from kdir.common.us_states import CODES as STATE_CODES
-from kdir.common.us_states import STATES
+from kdir.common.record import Address
+from kdir.common.us_states import state_code
 
 # USPS Publication 28 street suffixes and secondary unit designators (the common ones).
 SUFFIXES = {
@@ -26,41 +25,25 @@ DIRECTIONS = {"north": "N", "south": "S", "east": "E", "west": "W", "northeast":
 UNITS = {"suite": "Ste", "ste": "Ste", "#": "Ste", "unit": "Unit", "apartment": "Apt", "apt": "Apt",
          "building": "Bldg", "bldg": "Bldg", "floor": "Fl", "fl": "Fl", "room": "Rm", "rm": "Rm"}
 _TOKEN = re.compile(r"#|[^\s,#]+")
-_ZIP = re.compile(r"^\s*(\d{5})(?:[-\s]?\d{4})?\s*$")
+_ZIP = re.compile(r"^\s*(\d{5})(?:[-\s\u2013]?(\d{4}))?\s*$")
 _ONE_LINE = re.compile(r",|\b\d{5}(?:-\d{4})?\s*$")
 MAX_STREET = 300
 
 
-@dataclass(frozen=True)
-class NormAddress:
-    street: str | None
-    city: str | None
-    region: str | None
-    postal_code: str | None
-    country: str | None = "US"
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"street": self.street, "city": self.city, "region": self.region,
-                "postal_code": self.postal_code, "country": self.country}
-
-
-def normalize_state(raw: object) -> str | None:
-    if not isinstance(raw, str):
-        return None
-    text = re.sub(r"[^a-z ]", "", raw.strip().lower())
-    if len(text) == 2 and text.upper() in STATE_CODES:
-        return text.upper()
-    return STATES.get(re.sub(r"\s+", " ", text))
-
-
-def normalize_zip(raw: object) -> str | None:
-    """"78701-1234" -> "78701"; anything that is not a 5 or 9 digit ZIP -> None."""
-    if isinstance(raw, int):
+def parse_zip(raw: object) -> tuple[str, str | None] | None:
+    """(ZIP5, plus-4 or None) of a 5 or 9 digit ZIP ("78701-1234", "787011234", 78701), else None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
         raw = f"{raw:05d}"
     if not isinstance(raw, str):
         return None
     m = _ZIP.match(raw)
-    return m.group(1) if m else None
+    return (m.group(1), m.group(2)) if m else None
+
+
+def normalize_zip(raw: object) -> str | None:
+    """"78701-1234" -> "78701"; anything that is not a 5 or 9 digit ZIP -> None."""
+    parsed = parse_zip(raw)
+    return parsed[0] if parsed else None
 
 
 def _cap(word: str) -> str:
@@ -135,33 +118,37 @@ def _split_one_line(text: str) -> dict[str, str]:
 _ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
 
-def normalize_address(raw: object) -> NormAddress | None:
-    """Normalise a crawler ``Address`` dict; None when nothing usable is left. Memoised (realistic data repeats
-    addresses across sources and runs; the result is immutable)."""
+def normalize_address(raw: Address | dict[str, object] | None) -> Address | None:
+    """Normalise an address (or its dict form); None when nothing usable is left. Memoised (realistic data
+    repeats addresses across sources and runs); every call returns a fresh Address."""
+    if isinstance(raw, Address):
+        raw = raw.as_dict()
     if not isinstance(raw, dict):
         return None
     key = tuple(raw.get(k) for k in _ADDRESS_KEYS)
     if all(v is None or type(v) is str for v in key):  # only these keys are read
-        return _normalize_address_cached(key)
+        hit = _normalize_address_cached(key)
+        return Address(*hit) if hit else None
     return _normalize_address(raw)
 
 
 @lru_cache(maxsize=16384)
-def _normalize_address_cached(key: tuple[str | None, ...]) -> NormAddress | None:
-    return _normalize_address(dict(zip(_ADDRESS_KEYS, key, strict=True)))
+def _normalize_address_cached(key: tuple[str | None, ...]) -> tuple[str | None, ...] | None:
+    found = _normalize_address(dict(zip(_ADDRESS_KEYS, key, strict=True)))
+    return tuple(found.as_dict().values()) if found else None
 
 
-def _normalize_address(raw: dict[str, object]) -> NormAddress | None:
+def _normalize_address(raw: dict[str, object]) -> Address | None:
     street = raw.get("street") if isinstance(raw.get("street"), str) else None
     city = display_name(raw.get("city"))
-    region = normalize_state(raw.get("region"))
+    region = state_code(raw.get("region"))
     postal = normalize_zip(raw.get("postal_code"))
     if street and _ONE_LINE.search(street) and not (city and region and postal):
         parts = _split_one_line(street)
         if parts.get("street"):
             street = parts["street"]
             city = city or display_name(parts.get("city"))
-            region = region or normalize_state(parts.get("region"))
+            region = region or state_code(parts.get("region"))
             postal = postal or normalize_zip(parts.get("postal_code"))
     country = raw.get("country") if isinstance(raw.get("country"), str) else "US"
     country = (country or "US").strip().upper()[:2] or "US"
@@ -172,4 +159,4 @@ def _normalize_address(raw: dict[str, object]) -> NormAddress | None:
         city = " ".join(_cap(w) for w in city.split())[:120]
     if not (norm_street or city or postal):
         return None
-    return NormAddress(norm_street, city, region, postal, country)
+    return Address(norm_street, city, region, postal, country)

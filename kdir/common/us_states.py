@@ -1,4 +1,4 @@
-"""US states and territories: full name -> USPS two-letter code (one table for the whole project)."""
+"""US states and territories: full names, USPS two-letter codes and the one state normaliser of the project."""
 
 STATES: dict[str, str] = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
@@ -14,3 +14,25 @@ STATES: dict[str, str] = {
     "virgin islands": "VI", "american samoa": "AS", "northern mariana islands": "MP",
 }
 CODES: frozenset[str] = frozenset(STATES.values())
+
+#: Abbreviations of state names still printed in addresses ("Tex.", "Calif.", "Mass.").
+ABBREVIATIONS: dict[str, str] = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kans": "KS", "kan": "KS", "ky": "KY", "la": "LA",
+    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "nebr": "NE",
+    "neb": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR", "pa": "PA", "penn": "PA", "penna": "PA",
+    "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY",
+    "n dak": "ND", "s dak": "SD", "w va": "WV", "n mex": "NM", "d c": "DC",
+}
+
+
+def state_code(raw: object) -> str | None:
+    """The two-letter code of a US state or territory written as a code, a name or an abbreviation ("tx",
+    "Texas", "Tex.", "New  York"), or None."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().strip(".,").strip()
+    if len(text) == 2 and text.upper() in CODES:
+        return text.upper()
+    low = " ".join(text.lower().replace(".", " ").split())
+    return STATES.get(low) or ABBREVIATIONS.get(low)

@@ -19,7 +19,7 @@ from crawler.spiders._ledger import SiteLedger
 from crawler.spiders._seeds import SeedError, seed_urls
 from crawler.spiders._sources import SourceError, load_source, parse_source
 from kdir.common.npi import is_valid_npi
-from kdir.common.record import Address, Geo, Practitioner, ProviderItem, Rating
+from kdir.common.record import Address, Geo, Issue, Practitioner, ProviderItem, Rating
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -220,14 +220,19 @@ def test_pipeline_normalises_and_counts() -> None:
     out = fields.process_item(normalise.process_item(validate.process_item(item.to_dict())))
     assert out.name == "Calm Clinic" and out.website == "https://c.example/"
     assert out.phones == ["+15125550100"] and out.email == "info@c.example"
-    assert out.address == Address("1 Main St", "Austin", "TX", "78701-0000", "US")
-    assert out.geo is None and out.npi is None and out.modalities == ["iv_infusion"]
+    assert out.address == Address("1 Main St", "Austin", "TX", "78701", "US")
+    assert out.geo is None and out.modalities == ["iv_infusion"]
+    # a printed NPI with a bad check digit is kept as printed, with its reason: verification reports it
+    assert out.npi == "1234567890"
+    assert Issue("npi", "1234567890", "the NPI check digit is wrong") in out.issues
     assert out.practitioners == [Practitioner("Jane Roe", ["MD"], None, "1234567893")]
     assert out.rating is None and out.location_key == "https://c.example/"
+    assert {i.field for i in out.issues} == {"phones", "npi", "geo", "modalities", "practitioners", "rating"}
     stats = field_stats(crawler.stats.get_stats())  # type: ignore[union-attr]
     assert stats["phones"] == {"missing": 0, "invalid": 2}
-    assert stats["npi"]["invalid"] == 1 and stats["npi"]["missing"] == 1
+    assert stats["npi"] == {"missing": 0, "invalid": 1}
     assert stats["geo"] == {"missing": 1, "invalid": 1} and stats["modalities"]["invalid"] == 1
+    assert normalise.process_item(out) is out  # normalised once: the same rules never run twice
     assert is_valid_npi("1234567893") and not is_valid_npi("1234567890")
 
 

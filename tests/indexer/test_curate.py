@@ -90,7 +90,7 @@ def test_reject_needs_a_reason_and_remembers_it(db) -> None:  # type: ignore[no-
     ("phones", "(512) 555-0199, 512.555.0100", ["+15125550199", "+15125550100"]),
     ("modalities", "iv_infusion, esketamine_nasal", ["iv_infusion", "esketamine_nasal"]),
     ("telehealth", "yes", True), ("region", "tx", "TX"), ("postal_code", "78701-1234", "78701"),
-    ("npi", "1234567893", "1234567893"), ("website", "https://calm.example", "https://calm.example"),
+    ("npi", "1234567893", "1234567893"), ("website", "https://calm.example?utm_source=x", "https://calm.example/"),
 ])
 def test_parse_field_value_normalises(field: str, raw: str, expected: object) -> None:
     assert curate.parse_field_value(field, raw) == expected

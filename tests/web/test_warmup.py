@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from web.search_params import _city_index, _zip_index
+from kdir.common.geo import city_table, zip_table
 from web.warmup import warm_up
 
 
@@ -20,7 +20,7 @@ def test_warm_up_loads_and_freezes(app: Any, search_backend: Any) -> None:
     gc.unfreeze()  # an earlier app of this test process (a live server) may have frozen its own warm-up
     try:
         warm_up(app)
-        assert _zip_index.cache_info().currsize == 1 and _city_index.cache_info().currsize == 1
+        assert zip_table.cache_info().currsize == 1 and city_table.cache_info().currsize == 1
         if hasattr(search_backend, "snapshot"):  # the embedded backend: loaded now, not by the first search
             assert search_backend._snapshot is not None and search_backend._vocab is not None
         assert gc.get_freeze_count() > 40_000  # the ZIP table alone is 40k+ objects

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.extract.addresses import find_addresses, parse_address, state_code, zip_matches_state
+from crawler.extract.addresses import find_addresses, parse_address
+from kdir.common.geo import zip_matches_state
 from kdir.common.record import Address
+from kdir.common.us_states import state_code
 
 
 def test_multi_line_footer_address() -> None:

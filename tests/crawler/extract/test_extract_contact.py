@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.emails import find_emails, normalize_email
+from crawler.extract.emails import find_emails
 from crawler.extract.npi import clean_npi, find_npis
 from crawler.extract.phones import find_phones, normalize_phone
+from kdir.common.emails import normalize_email
 from kdir.common.npi import is_valid_npi
 
 

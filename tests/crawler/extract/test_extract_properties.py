@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from crawler.extract import combine_site, extract_page
 from crawler.extract.addresses import find_addresses, parse_address
-from crawler.extract.emails import find_emails, normalize_email
+from crawler.extract.emails import find_emails
 from crawler.extract.insurance import find_insurance
 from crawler.extract.npi import find_npis
 from crawler.extract.phones import find_phones, normalize_phone
@@ -19,6 +19,7 @@ from crawler.extract.prices import find_prices
 from crawler.extract.schema_map import entities_from_blobs, entities_from_nodes
 from crawler.extract.text import clean_fragment
 from crawler.extract.vocab import find_evidence, sentences
+from kdir.common.emails import normalize_email
 from kdir.common.npi import is_valid_npi
 
 #: KDIR_FUZZ_EXAMPLES=2000 for a deeper local run; the default keeps the suite quick

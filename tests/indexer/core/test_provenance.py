@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select
 from indexer.db import Database
 from indexer.db.models import Credential, FieldEvidence, OutboxEntry, Override, Provider
 from indexer.pipeline import publish_all_pending
-from indexer.provenance import accept_pending_changes, recompute_provider
+from indexer.recompute import accept_pending_changes, recompute_provider
 from tests.indexer.core.conftest import addr, crawl, item, providers
 
 AUSTIN = addr("1100 Congress Ave Ste 210", "Austin", "TX", "78701")

@@ -21,7 +21,8 @@ from indexer.db.models import (
     RegistryPending,
     Source,
 )
-from indexer.provenance import Candidate, recompute_provider, select_values
+from indexer.provenance import Candidate, select_values
+from indexer.recompute import recompute_provider
 from kdir.common.names import registry_display_name
 from tests.indexer.core.conftest import addr, crawl, item, providers
 

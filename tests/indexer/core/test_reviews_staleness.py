@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from indexer.db import Database
 from indexer.db.models import OutboxEntry, Provider, RatingSummary, Review
-from indexer.provenance import recompute_provider
+from indexer.recompute import recompute_provider
 from indexer.reviews import bayesian, combine
 from tests.indexer.core.conftest import addr, crawl, item, providers
 

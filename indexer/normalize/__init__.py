@@ -1,1 +1,0 @@
-"""Observation payloads -> the indexer's typed view (see ``record``)."""
