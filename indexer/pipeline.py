@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db import Database
+from indexer.db.fastwrite import update_rows
 from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, RegistryPending, utcnow
 from indexer.observation import BadObservation, read_observation
 from indexer.outbox import enqueue
@@ -23,7 +24,6 @@ from indexer.provenance import live_values
 from indexer.resolve.backing import merged_map
 from indexer.resolve.batch import BatchResolver, ObsRow
 from indexer.resolve.engine import Recomputer
-from indexer.resolve.fastwrite import update_rows
 from indexer.resolve.matcher import ClinicIndex, PractitionerIndex
 from indexer.resolve.registry import (
     RetryKeys,
@@ -33,6 +33,7 @@ from indexer.resolve.registry import (
     save_pending,
 )
 from indexer.staleness import refresh_staleness, runs_fingerprint
+from indexer.verify.credentials import verify_pending
 from kdir.common.config import Settings
 from kdir.common.record import ProviderItem
 
@@ -241,8 +242,6 @@ def _run_index(db: Database, settings: Settings, *, progress: Progress | None, f
         _save_checkpoint(s, {**cp, "full_running": False, "runs": fingerprint, "finished_at": now.isoformat()})
         s.commit()
     if verify:
-        from indexer.verify.credentials import verify_pending
-
         outcomes = verify_pending(db, settings, client=registry)
         report.credentials = dict(outcomes.outcomes)
         updated |= outcomes.changed_providers

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, Source
-from indexer.resolve.fastwrite import ids_in
-from indexer.verify.taxonomy import (
+from kdir.common.taxonomy import (
     PRESCRIBERS,
     THERAPISTS,
     category,

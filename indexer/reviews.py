@@ -21,8 +21,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in
 from indexer.db.models import Provider, RatingSummary, Review
-from indexer.resolve.fastwrite import ids_in
 from kdir.common.record import Review as ReviewRecord
 
 PRIOR_MEAN = 4.0

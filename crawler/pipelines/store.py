@@ -20,16 +20,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.pipelines.fieldstats import field_stats
+from indexer.db import Database
+from indexer.db.models import CrawlRun
+from indexer.storage import ObservationStore
+from kdir.common.config import Settings
 from kdir.common.record import ProviderItem
 
 logger = logging.getLogger(__name__)
-
-
-def kdir_settings() -> Any:
-    """``kdir.common.config.Settings`` from the environment."""
-    from kdir.common.config import Settings
-
-    return Settings.from_env()
 
 
 def _jsonable(value: Any) -> Any:
@@ -58,11 +55,8 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        from indexer.db import Database
-        from indexer.storage import ObservationStore
-
         spider = self.crawler.spider
-        settings = kdir_settings()
+        settings = Settings.from_env()
         url = self.crawler.settings.get("KDIR_DATABASE_URL") or settings.database_url
         self.drift_threshold = self.crawler.settings.getfloat("KDIR_DRIFT_THRESHOLD", settings.drift_threshold)
         self.var_dir = settings.var_dir
@@ -83,8 +77,6 @@ class StorePipeline:
         logger.info("crawl run %s (source %s)", self.runs[key], key)
 
     def _attach(self, run_id: str | int) -> int:
-        from indexer.db.models import CrawlRun
-
         try:
             rid = int(run_id)
         except (TypeError, ValueError):
@@ -138,8 +130,6 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.store is None:
             return
-        from indexer.db.models import CrawlRun
-
         raw = self.crawler.stats.get_stats()  # type: ignore[union-attr]
         codes = {k.rsplit("/", 1)[1]: int(v) for k, v in raw.items()
                  if k.startswith("downloader/response_status_count/")}

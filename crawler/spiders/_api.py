@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from kdir.common.config import Settings
+
 
 def api_endpoint(api: str | None, setting: str) -> str:
     """``api`` when given, else ``Settings.<setting>``; only http(s) URLs are accepted."""
     if api is None:
-        from crawler.pipelines.store import kdir_settings
-
-        api = str(getattr(kdir_settings(), setting))
+        api = str(getattr(Settings.from_env(), setting))
     if urlsplit(api).scheme not in ("http", "https"):
         raise ValueError(f"api must be an http(s) URL, got {api!r}")
     return api

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in
 from indexer.db.models import MatchLink, Observation, Provider
 from indexer.observation import BadObservation, read_observation
-from indexer.resolve.fastwrite import ids_in
 from kdir.common.record import ProviderItem
 
 

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in, insert_rows
 from indexer.db.models import Affiliation, MatchLink, Provider
 from indexer.observation import valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
-from indexer.resolve.fastwrite import ids_in, insert_rows
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
 from kdir.common.record import Practitioner, ProviderItem
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in, insert_rows, update_rows
 from indexer.db.models import (
     Affiliation,
     Credential,
@@ -33,10 +34,9 @@ from indexer.provenance import (
 )
 from indexer.qualification import refresh_qualification
 from indexer.resolve.backing import Backing, load_backing, merged_map
-from indexer.resolve.fastwrite import ids_in, insert_rows, update_rows
 from indexer.reviews import AggregateInput, ReviewInput, sync_reviews
-from indexer.verify.taxonomy import category
 from kdir.common.record import ProviderItem
+from kdir.common.taxonomy import category
 
 _SEARCH_COLUMNS = ("status", "stale", "name", "website", "email", "phones", "street", "city", "region",
                    "postal_code", "lat", "lon", "npi", "modalities", "conditions", "services", "insurance",

@@ -18,12 +18,12 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import ids_in
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.observation import valid_npi
-from indexer.resolve.fastwrite import ids_in
-from indexer.verify.taxonomy import category
 from kdir.common.address import street_key
 from kdir.common.record import Practitioner, ProviderItem
+from kdir.common.taxonomy import category
 
 NAME_MIN = 88.0
 STREET_MIN = 90.0

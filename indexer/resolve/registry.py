@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from indexer.db.models import Observation, RegistryPending, Source
+from indexer.db.fastwrite import insert_rows, update_rows
+from indexer.db.models import MatchLink, Observation, RegistryPending, Source
 from indexer.observation import valid_npi
-from indexer.resolve.fastwrite import insert_rows, update_rows
 from kdir.common.record import ProviderItem
 
 REGISTRY_KIND = "registry"
@@ -94,8 +94,6 @@ def attach_verified(session: Session, found: dict[int, str], now: datetime) -> s
     """Verification found the NPI of a provider whose claim printed none (name + state lookup, one verified
     match): attach the pending registry records with that NPI to it. ``found``: provider id -> NPI. Returns the
     providers that gained a record (the caller recomputes them)."""
-    from indexer.db.models import MatchLink
-
     by_npi: dict[str, int] = {}
     for pid, npi in found.items():
         if npi in by_npi and by_npi[npi] != pid:

@@ -21,11 +21,13 @@ from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, Provider, utcnow
 from indexer.outbox import enqueue
 from indexer.qualification import refresh_qualification
+from indexer.resolve.engine import Recomputer
+from indexer.resolve.registry import attach_verified
 from indexer.verify.nppes import NppesClient, RegistryError, RegistryRecord
-from indexer.verify.taxonomy import category, taxonomy_consistent
 from kdir.common.config import Settings
 from kdir.common.names import match_name, person_match_name
 from kdir.common.npi import is_valid_npi
+from kdir.common.taxonomy import category, taxonomy_consistent
 
 RECHECK_AFTER = timedelta(days=30)
 MAX_CONSECUTIVE_ERRORS = 5
@@ -180,9 +182,6 @@ def verify_pending(db: Database, settings: Settings, *, client: NppesClient | No
                 s.commit()
         changed: set[int] = set()
         if found:  # registry records waiting for exactly these NPIs now have their provider
-            from indexer.resolve.engine import Recomputer
-            from indexer.resolve.registry import attach_verified
-
             gained = attach_verified(s, found, now)
             if gained:
                 changed |= Recomputer(s).run(gained, now)

@@ -21,8 +21,12 @@ def __getattr__(name: str) -> object:
         from kdir.sampleweb.server import SampleWeb
 
         return SampleWeb
-    if name in ("get_truth", "Truth"):
-        from kdir.sampleweb import truth
+    if name == "get_truth":
+        from kdir.sampleweb.ground_truth import get_truth
 
-        return getattr(truth, name)
+        return get_truth
+    if name == "Truth":
+        from kdir.sampleweb.truth import Truth
+
+        return Truth
     raise AttributeError(name)

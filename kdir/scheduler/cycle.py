@@ -15,8 +15,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from crawler.runner import run_spider
+from indexer.db import Database
 from indexer.db.models import CrawlRun, Source
 from indexer.locks import LockHeld, lease, lease_store
+from indexer.pipeline import run_index
+from indexer.publish import publish_outbox
+from indexer.search import open_backend
 from indexer.storage import ObservationStore
 from kdir.common.config import Settings
 from kdir.scheduler.jobs import SourceJob
@@ -58,22 +63,15 @@ def one_line(exc: BaseException) -> str:
 
 
 def crawl(settings: Settings, job: SourceJob, trigger: str) -> int:
-    from crawler.runner import run_spider
-
     return int(run_spider(job.spider, dict(job.args), settings=settings, trigger=trigger,
                           extra_settings=dict(job.crawl_settings) or None))
 
 
 def index(db: Any, settings: Settings) -> Any:
-    from indexer.pipeline import run_index
-
     return run_index(db, settings)
 
 
 def publish(db: Any, settings: Settings) -> int:
-    from indexer.publish import publish_outbox
-    from indexer.search import open_backend
-
     backend = open_backend(settings)
     try:
         return int(publish_outbox(db, backend) or 0)
@@ -111,8 +109,6 @@ def run_cycle(settings: Settings, job: SourceJob, *, db: Any = None, trigger: st
               lock_ttl_s: float = LOCK_TTL_S) -> CycleResult:
     """Run one cycle of ``job`` now, unless another process is running this source (then "skipped")."""
     if db is None:
-        from indexer.db import Database
-
         db = Database.connect(settings.database_url, migrate=False)
     store = lease_store(db.factory, settings.redis_url)
     started = time.monotonic()

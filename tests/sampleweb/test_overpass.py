@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import requests
 
+from kdir.sampleweb.ground_truth import get_truth
 from kdir.sampleweb.server import SampleWeb
-from kdir.sampleweb.truth import get_truth
 
 QUERY = '[out:json][timeout:25];(nwr["healthcare"="clinic"](24,-125,50,-66););out center tags;'
 

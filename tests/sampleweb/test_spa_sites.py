@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from kdir.sampleweb.ground_truth import get_truth
 from kdir.sampleweb.http import SLOW_SCRIPT_SECONDS
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.sites import page_paths, sites_root, spa_sites
-from kdir.sampleweb.truth import Truth, get_truth
+from kdir.sampleweb.truth import Truth
 
 from .conftest import browser_page, digits
 

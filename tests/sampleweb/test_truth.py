@@ -11,10 +11,11 @@ import zipcodes
 
 from kdir.common.npi import is_valid_npi
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.sampleweb.ground_truth import get_truth
 from kdir.sampleweb.nppes import search
 from kdir.sampleweb.server import SampleWeb
 from kdir.sampleweb.sites import CLINIC_SITES, page_paths, spa_sites
-from kdir.sampleweb.truth import ExpectedListing, Truth, get_truth
+from kdir.sampleweb.truth import ExpectedListing, Truth
 
 from .conftest import browser_page, digits, rendered_text
 

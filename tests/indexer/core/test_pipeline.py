@@ -81,8 +81,8 @@ def test_cli_index_summary(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch,
 def test_bulk_writes_read_back_like_orm_writes(db: Database) -> None:
     from datetime import UTC, datetime
 
+    from indexer.db.fastwrite import insert_rows, update_rows
     from indexer.db.models import FieldEvidence, Source
-    from indexer.resolve.fastwrite import insert_rows, update_rows
 
     when = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
     with db.session() as s:

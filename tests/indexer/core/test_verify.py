@@ -14,8 +14,8 @@ from indexer.db.models import Credential, Provider, RegistryCache
 from indexer.pipeline import run_index
 from indexer.verify.nppes import NppesClient, RegistryError, parse_result
 from kdir.common.config import Settings
+from kdir.sampleweb.ground_truth import get_truth
 from kdir.sampleweb.server import SampleWeb
-from kdir.sampleweb.truth import get_truth
 from tests.indexer.core.conftest import crawl, item
 
 
