@@ -210,7 +210,7 @@ def unavailable(exc: BaseException, url: str) -> SearchUnavailable:
     if isinstance(exc, MeilisearchApiError):
         code = f" {exc.code}" if exc.code else ""
         return SearchUnavailable(f"Meilisearch at {url} refused the request (HTTP {exc.status_code}{code}): "
-                                 f"{exc.message}")
+                                 f"{str(exc.message)[:300]}")
     return SearchUnavailable(f"Meilisearch at {url} unavailable: {exc}")
 
 
@@ -274,9 +274,21 @@ class MeiliBackend:
             raise SearchUnavailable(f"Meilisearch task {uid} {done.status}: {done.error}")
         return done
 
+    def _settle(self, uid: str) -> None:
+        """Wait for settings updates of ``uid`` still enqueued or processing (an earlier run's that timed out,
+        e.g. while the server re-indexed), so they are not compared as missing and sent again."""
+        try:
+            pending = self.client.get_tasks({"indexUids": [uid], "types": ["settingsUpdate"],
+                                             "statuses": ["enqueued", "processing"]})
+        except (MeilisearchError, requests.RequestException, OSError, ValueError):
+            return  # best effort: the comparison below is what keeps the index right
+        for task in pending.results:
+            self._call(self.client.wait_for_task, task.uid, timeout_in_ms=self.task_timeout_ms, interval_in_ms=50)
+
     def _sync_settings(self, uid: str) -> dict[str, Any]:
         """Create the index if missing, then compare its settings with SETTINGS and update (and wait for) what
         differs. Idempotent: nothing is sent when the index is in sync. Returns what was sent."""
+        self._settle(uid)
         try:
             current = self._call(self.client.index(uid).get_settings, keep=("index_not_found",))
         except MeilisearchApiError:

@@ -62,6 +62,7 @@ class StubState:
     requests: list[Recorded] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     task_errors: dict[str, dict[str, Any]] = field(default_factory=dict)  # task type -> error (task fails)
+    finish_on_poll: dict[int, Any] = field(default_factory=dict)  # processing task id -> apply when polled
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_index(self, uid: str, settings: dict[str, Any] | None = None) -> None:
@@ -69,6 +70,14 @@ class StubState:
 
     def fail(self, method: str, path: str, status: int, body: Any, times: int = 1) -> None:
         self.failures.append(Failure(method, re.compile(path), status, body, times))
+
+    def processing(self, kind: str, uid: str, apply: Any) -> int:
+        """A task of an earlier run still processing; it finishes (``apply``) when first polled."""
+        task_id = len(self.tasks)
+        self.tasks[task_id] = {"uid": task_id, "indexUid": uid, "status": "processing", "type": kind, "error": None,
+                               "enqueuedAt": NOW, "startedAt": NOW, "finishedAt": None}
+        self.finish_on_poll[task_id] = apply
+        return task_id
 
     def sent(self, method: str, path: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.fullmatch(path, r.path)]
@@ -129,7 +138,18 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/health":
             return 200, {"status": "available"}
         if m := re.fullmatch(r"/tasks/(\d+)", path):
-            return 200, st.tasks[int(m.group(1))]
+            task_id = int(m.group(1))
+            if task_id in st.finish_on_poll:  # a task that was still processing finishes now
+                st.finish_on_poll.pop(task_id)()
+                st.tasks[task_id]["status"] = "succeeded"
+            return 200, st.tasks[task_id]
+        if path == "/tasks":
+            wanted = {k: set(v[0].split(",")) for k, v in query.items() if k in ("indexUids", "types", "statuses")}
+            results = [t for t in reversed(st.tasks.values())
+                       if t["indexUid"] in wanted.get("indexUids", {t["indexUid"]})
+                       and t["type"] in wanted.get("types", {t["type"]})
+                       and t["status"] in wanted.get("statuses", {t["status"]})]
+            return 200, {"results": results, "limit": 20, "total": len(results), "from": None, "next": None}
         if path == "/indexes" and method == "GET":
             uids = sorted(st.indexes)
             offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["20"])[0])

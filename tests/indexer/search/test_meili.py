@@ -189,6 +189,16 @@ def test_missing_index_is_created_with_settings_before_documents() -> None:
         assert order[4] == ("POST", "/indexes/providers/documents")
 
 
+def test_a_settings_update_still_processing_is_awaited_not_repeated() -> None:
+    with meili_stub() as (url, stub):
+        stub.add_index("providers")
+        settings = stub.indexes["providers"]["settings"]
+        stub.processing("settingsUpdate", "providers", lambda: settings.update(json.loads(json.dumps(SETTINGS))))
+        MeiliBackend(url, index="providers").upsert([make_doc(1, "A")])
+        assert stub.sent("PATCH", "/indexes/providers/settings") == []  # the earlier update finished: in sync
+        assert stub.sent("GET", r"/tasks/0")
+
+
 def test_a_failed_settings_task_is_retried_by_the_next_write() -> None:
     with meili_stub() as (url, stub):
         stub.add_index("providers")
