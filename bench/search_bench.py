@@ -7,7 +7,8 @@
 Prints p50/p99 latency per query type and overall, measured in-process around ``backend.search()``
 (includes SQL, JSON decoding of the page and highlights; excludes HTTP): wall-clock time, and the CPU time of
 the searching thread (SQLite runs in that thread for FTS5), which stays meaningful on a loaded machine. The documents are deterministic
-(seeded), so runs are comparable. See docs/search.md.
+(seeded), so runs are comparable. At the end, one table puts every backend's figures for the same query mix side
+by side, and counts the queries whose total and page-1 ids agree with FTS5's. See docs/search.md.
 """
 
 from __future__ import annotations
@@ -126,14 +127,23 @@ def math_ceil(x: float) -> int:
     return int(-(-x // 1))
 
 
-def run(backend: SearchBackend, n: int, rounds: int) -> None:
+Stats = dict[str, tuple[float, ...]]
+Answers = dict[str, list[tuple[int, list[int]]]]
+
+
+def run(backend: SearchBackend, n: int, rounds: int) -> tuple[Stats, Answers]:
+    """Index n documents, time the mix; returns the latency per query type and each query's answer
+    (total, page-1 ids) for the side-by-side comparison."""
     t0 = time.perf_counter()
     backend.rebuild(synthetic_documents(n))
     print(f"  indexed {backend.count()} documents in {time.perf_counter() - t0:.1f} s")
     mix = query_mix()
-    for queries in mix.values():  # warm caches (vocabulary, page cache) once, as a running server would be
+    answers: Answers = {}
+    for kind, queries in mix.items():  # warm caches (vocabulary, page cache) once, as a running server would be
         for q in queries:
-            backend.search(q)
+            result = backend.search(q)
+            answers.setdefault(kind, []).append((result.total, [h.id for h in result.hits]))
+    stats: Stats = {}
     overall: list[float] = []
     overall_cpu: list[float] = []
     for kind, queries in mix.items():
@@ -147,10 +157,13 @@ def run(backend: SearchBackend, n: int, rounds: int) -> None:
                 cpu.append((time.thread_time() - c) * 1000)
         overall.extend(times)
         overall_cpu.extend(cpu)
-        print(f"  {kind:18s} n={len(times):4d}  wall p50={statistics.median(times):6.1f} p99={pct(times, 0.99):6.1f}"
-              f"  cpu p50={statistics.median(cpu):6.1f} p99={pct(cpu, 0.99):6.1f} ms")
-    print(f"  {'overall':18s} n={len(overall):4d}  wall p50={statistics.median(overall):6.1f} p99={pct(overall, 0.99):6.1f}"
-          f"  cpu p50={statistics.median(overall_cpu):6.1f} p99={pct(overall_cpu, 0.99):6.1f} ms")
+        stats[kind] = (statistics.median(times), pct(times, 0.99), statistics.median(cpu), pct(cpu, 0.99))
+        print(f"  {kind:18s} n={len(times):4d}  wall p50={stats[kind][0]:6.1f} p99={stats[kind][1]:6.1f}"
+              f"  cpu p50={stats[kind][2]:6.1f} p99={stats[kind][3]:6.1f} ms")
+    stats["overall"] = (statistics.median(overall), pct(overall, 0.99), statistics.median(overall_cpu),
+                        pct(overall_cpu, 0.99))
+    print(f"  {'overall':18s} n={len(overall):4d}  wall p50={stats['overall'][0]:6.1f} p99={stats['overall'][1]:6.1f}"
+          f"  cpu p50={stats['overall'][2]:6.1f} p99={stats['overall'][3]:6.1f} ms")
     # After a write every per-process cache (snapshot, vocabulary, word bitsets) is rebuilt on the next query:
     # time the first query after a one-document upsert, the worst case right after a publish.
     cold: list[float] = []
@@ -161,8 +174,39 @@ def run(backend: SearchBackend, n: int, rounds: int) -> None:
             t = time.perf_counter()
             backend.search(q)
             cold.append((time.perf_counter() - t) * 1000)
+    stats["first after write"] = (statistics.median(cold), max(cold))
     print(f"  {'first after write':18s} n={len(cold):4d}  p50={statistics.median(cold):6.1f} ms"
           f"  max={max(cold):6.1f} ms")
+    return stats, answers
+
+
+def side_by_side(results: dict[tuple[str, int], tuple[Stats, Answers]], names: list[str], sizes: list[int]) -> None:
+    """The same query mix, every backend in one table (wall-clock ms; for Meilisearch the search runs in the
+    server, so the client thread's CPU time is not its cost), and how often the answers agree."""
+    print("\nside by side (wall-clock p50 / p99 ms; first after write: p50 / max)")
+    print(f"  {'documents':>9s}  {'query type':18s}" + "".join(f"  {name:>17s}" for name in names))
+    for n in sizes:
+        kinds = next((results[(name, n)][0] for name in names if (name, n) in results), {})
+        for kind in kinds:
+            cells = []
+            for name in names:
+                stat = results.get((name, n), ({}, {}))[0].get(kind)
+                cells.append(f"{stat[0]:7.1f} / {stat[1]:7.1f}" if stat else f"{'-':>17s}")
+            print(f"  {n:9d}  {kind:18s}" + "".join(f"  {c:>17s}" for c in cells))
+    if len(names) < 2:
+        return
+    base = names[0]
+    print(f"\nanswers compared with {base} (same total / same page-1 ids, per query type)")
+    for n in sizes:
+        for name in names[1:]:
+            if (base, n) not in results or (name, n) not in results:
+                continue
+            ref, other = results[(base, n)][1], results[(name, n)][1]
+            for kind, answers in ref.items():
+                same_total = sum(a[0] == b[0] for a, b in zip(answers, other[kind], strict=True))
+                same_page = sum(a[1] == b[1] for a, b in zip(answers, other[kind], strict=True))
+                print(f"  {n:9d}  {name:12s} {kind:18s} totals {same_total}/{len(answers)}"
+                      f"  page-1 ids {same_page}/{len(answers)}")
 
 
 def backends(tmp: Path) -> list[tuple[str, Callable[[], SearchBackend]]]:
@@ -182,15 +226,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[tuple[str, int], tuple[Stats, Answers]] = {}
+    names: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kdir-bench-") as tmp:
         for name, factory in backends(Path(tmp)):
-            for n in (int(s) for s in args.sizes.split(",")):
+            names.append(name)
+            for n in sizes:
                 print(f"{name} @ {n} documents")
                 backend = factory()
                 try:
-                    run(backend, n, args.rounds)
+                    results[(name, n)] = run(backend, n, args.rounds)
                 finally:
                     backend.close()
+    side_by_side(results, names, sizes)
     if not os.environ.get("KDIR_MEILI_URL"):
         print("(Meilisearch skipped: KDIR_MEILI_URL not set)")
 

@@ -94,9 +94,10 @@ class Group:
         return token in self.exact or (self.prefix is not None and token.startswith(self.prefix))
 
 
-def parse(text: str, vocab: Vocabulary | None, prefix_all: bool = True) -> list[Group]:
-    """The query's word groups (ANDed). Every word also matches as a prefix (only the last one unless
-    ``prefix_all``): with a vocabulary, completions are listed as exact terms (an OR of a few doclists is far
+def parse(text: str, vocab: Vocabulary | None, prefix_all: bool = False) -> list[Group]:
+    """The query's word groups (ANDed). The last word also matches as a prefix (every word if ``prefix_all``;
+    the search contract is the last word only, the word being typed, as Meilisearch does -- see
+    docs/search.md): with a vocabulary, completions are listed as exact terms (an OR of a few doclists is far
     cheaper in FTS5 than a prefix query), falling back to ``"word"*`` when there are many. A word that is
     neither known nor the prefix of a known term is expanded with known terms within its edit distance."""
     groups: list[Group] = []
@@ -118,7 +119,7 @@ def parse(text: str, vocab: Vocabulary | None, prefix_all: bool = True) -> list[
 
 
 def match_expression(text: str, vocabulary: Callable[[], Vocabulary] | None = None,
-                     prefix_all: bool = True) -> tuple[str | None, list[str]]:
+                     prefix_all: bool = False) -> tuple[str | None, list[str]]:
     """(safe FTS5 MATCH expression, or None when the text has no words; the query words)."""
     groups = parse(text, vocabulary() if vocabulary is not None and tokens(text) else None, prefix_all)
     if not groups:

@@ -29,6 +29,17 @@ def make_doc(doc_id: int, name: str, **fields: Any) -> dict[str, Any]:
     return doc
 
 
+def meili_key() -> str | None:
+    return os.environ.get("KDIR_MEILI_KEY") or None
+
+
+def meili_only(backend: SearchBackend, why: str) -> Any:
+    """Skip a Meilisearch-specific contract test on the embedded backend, with the reason."""
+    if backend.name != "meilisearch":
+        pytest.skip(f"Meilisearch-specific: {why}")
+    return backend
+
+
 @pytest.fixture(params=["fts5", pytest.param("meili", marks=pytest.mark.meili)])
 def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[SearchBackend]:
     if request.param == "fts5":
@@ -42,9 +53,11 @@ def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[SearchBac
         pytest.skip("KDIR_MEILI_URL not set")
     from indexer.search.meili import MeiliBackend
 
-    meili = MeiliBackend(MEILI_URL, os.environ.get("KDIR_MEILI_KEY") or None, index=f"kdir_test_{uuid.uuid4().hex[:10]}")
+    meili = MeiliBackend(MEILI_URL, meili_key(), index=f"kdir_test_{uuid.uuid4().hex[:10]}")
     yield meili
     try:
-        meili.client.delete_index(meili.index_uid)
+        for raw in meili.client.get_raw_indexes({"limit": 1000}).get("results", []):
+            if str(raw.get("uid", "")).startswith(meili.index_uid):  # the index and any rebuild leftovers
+                meili.client.delete_index(raw["uid"])
     finally:
         meili.close()

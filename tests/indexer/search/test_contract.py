@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
-from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchBackend, SearchQuery
+from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchBackend, SearchQuery, SearchUnavailable
 from indexer.search.common import haversine_km
-from tests.indexer.search.conftest import make_doc
+from tests.indexer.search.conftest import MEILI_URL, make_doc, meili_key, meili_only
 
 AUSTIN = (30.2672, -97.7431)
 
@@ -203,3 +204,127 @@ def test_fullwidth_and_accented_text_match(loaded: SearchBackend) -> None:
     assert 1 in ids(loaded, text="ｋｅｔａｍｉｎｅ")
     loaded.upsert([make_doc(7, "Clínica Señora Ketamina")])
     assert ids(loaded, text="clinica senora") == [7]
+
+
+# -- issue 16: the same answers from both backends ------------------------------------------------------------
+def near_and_far() -> list[dict[str, Any]]:
+    """"ketamine" in the name of the far or unrated listings, only in a treatment label of the nearest and
+    best-rated one: relevance alone would put it last."""
+    return [
+        make_doc(41, "Ketamine Center of Denver", city="Denver", lat=39.7392, lon=-104.9903, rating_value=3.0,
+                 rating_count=20, rating_bayes=3.0),
+        make_doc(42, "Lakeside Wellness", city="Austin", lat=30.30, lon=-97.75,
+                 services=["ketamine_assisted_psychotherapy"], rating_value=4.6, rating_count=40, rating_bayes=4.5),
+        make_doc(43, "Hilltop Ketamine", city="Georgetown", lat=30.63, lon=-97.68),
+        make_doc(44, "Ketamine By Mail", rating_value=4.1, rating_count=30, rating_bayes=4.0),
+        make_doc(45, "Ketamine Nowhere", rating_value=3.6, rating_count=30, rating_bayes=3.5),
+    ]
+
+
+def test_text_hits_sorted_by_distance_and_rating(backend: SearchBackend) -> None:
+    backend.upsert(near_and_far())
+    here = {"lat": AUSTIN[0], "lon": AUSTIN[1]}
+    # nearest first over every text hit; without coordinates last, best rated first among them
+    assert ids(backend, text="ketamine", sort="distance", **here) == [42, 43, 41, 44, 45]
+    assert ids(backend, text="ketamine", sort="rating") == [42, 44, 45, 41, 43]  # unrated last
+    assert ids(backend, text="ketamine", sort="rating", **here) == [42, 44, 45, 41, 43]
+    assert ids(backend, text="ketamine", sort="distance", radius_km=100, **here) == [42, 43]
+    assert ids(backend, text="ketamine")[0] != 42  # by relevance the label-only match is not first
+
+
+def test_prefix_on_the_last_word_only(loaded: SearchBackend) -> None:
+    """The word being typed (the last) is completed; earlier words match whole (or with a typo)."""
+    assert ids(loaded, text="austin ketam") == [1]
+    assert ids(loaded, text="maria gonz") == [1]
+    assert ids(loaded, text="hill count") == [2]
+    assert ids(loaded, text="ketam austin") == []
+    assert ids(loaded, text="ketamine aust") == [1]
+    assert ids(loaded, text="ketamne austin") == [1]  # an earlier word with one typo still matches
+
+
+def test_prefix_match_highlights_the_whole_word(loaded: SearchBackend) -> None:
+    hit = loaded.search(SearchQuery(text="austin ketam")).hits[0]
+    assert hit.highlights["name"] == f"{HL_START}Austin{HL_END} {HL_START}Ketamine{HL_END} Clinic"
+    hit = loaded.search(SearchQuery(text="whitf")).hits[0]
+    assert hit.highlights["practitioners"] == f"Jonathan {HL_START}Whitfield{HL_END}, PMHNP-BC"
+
+
+def test_numbers_have_no_typo_tolerance(backend: SearchBackend) -> None:
+    backend.upsert([make_doc(61, "Corner Clinic", street="12345 Main St", city="Austin"),
+                    make_doc(62, "Other Clinic", street="700 Congress Ave", phones=["+15125550100"])])
+    assert ids(backend, text="12345") == [61]
+    assert ids(backend, text="12345 main") == [61]
+    assert ids(backend, text="12346") == []  # one typo in a street number
+    assert ids(backend, text="12346 main") == []
+    assert ids(backend, text="13245") == []
+    assert ids(backend, text="701") == []
+
+
+def test_relevance_ties_by_rating_then_id(backend: SearchBackend) -> None:
+    backend.upsert([
+        make_doc(51, "Cedar Ketamine Clinic"),
+        make_doc(52, "Harbor Ketamine Clinic", rating_value=3.0, rating_count=10, rating_bayes=3.0),
+        make_doc(53, "Summit Ketamine Clinic", rating_value=4.5, rating_count=10, rating_bayes=4.5),
+        make_doc(54, "Willow Ketamine Clinic", rating_value=4.5, rating_count=10, rating_bayes=4.5),
+        make_doc(55, "Aspen Ketamine Clinic"),
+    ])
+    assert ids(backend, text="ketamine clinic") == [53, 54, 52, 51, 55]
+    assert ids(backend, text="ketamine", sort="rating") == [53, 54, 52, 51, 55]
+    assert ids(backend) == [53, 54, 52, 51, 55]  # browsing: by rating
+
+
+def test_settings_missing_on_an_existing_index(backend: SearchBackend) -> None:
+    """An index created by a document add (or whose settings update failed) has no filterable attributes:
+    the next write syncs the settings, and filtered search works again."""
+    meili_only(backend, "the embedded index has no separate settings to lose")
+    client = backend.client  # type: ignore[attr-defined]
+    uid = backend.index_uid  # type: ignore[attr-defined]
+    client.wait_for_task(client.index(uid).add_documents([{"id": 99, "name": "Implicit"}], "id").task_uid)
+    assert not client.index(uid).get_filterable_attributes()
+    backend.upsert(corpus())
+    assert sorted(ids(backend, modalities=["iv_infusion"])) == [1, 3]
+    assert ids(backend, text="ketamine", lat=AUSTIN[0], lon=AUSTIN[1], sort="distance")[0] == 1
+
+
+@pytest.fixture(params=["fts5", pytest.param("meili", marks=pytest.mark.meili)])
+def refusing(request: pytest.FixtureRequest, tmp_path: Any) -> list[SearchBackend]:
+    """Backends that answer writes with an error (not a dropped connection)."""
+    if request.param == "fts5":
+        from indexer.search.fts5 import FTS5Backend
+
+        (tmp_path / "a-file").write_text("")
+        return [FTS5Backend(tmp_path / "a-file" / "search.sqlite3")]  # the path cannot be created
+    if not MEILI_URL:
+        pytest.skip("KDIR_MEILI_URL not set")
+    from indexer.search.meili import MeiliBackend
+
+    out: list[SearchBackend] = [MeiliBackend(MEILI_URL, meili_key(), index="not a valid uid!")]  # 400
+    wrong_key = MeiliBackend(MEILI_URL, "kdir-wrong-key", index=f"kdir_test_{uuid.uuid4().hex[:10]}")
+    try:
+        wrong_key.client.get_raw_indexes()
+    except Exception:  # noqa: BLE001 - refused: the server has a master key, so a wrong key gets a 403
+        out.append(wrong_key)
+    return out
+
+
+def test_an_api_error_on_a_write_is_search_unavailable(refusing: list[SearchBackend]) -> None:
+    for backend in refusing:
+        with pytest.raises(SearchUnavailable):
+            backend.upsert([make_doc(1, "A")])
+        with pytest.raises(SearchUnavailable):
+            backend.delete([1])
+        with pytest.raises(SearchUnavailable):
+            backend.rebuild([make_doc(1, "A")])
+
+
+def test_rebuild_leaves_no_temporary_index(backend: SearchBackend) -> None:
+    meili_only(backend, "FTS5 rebuilds in one transaction, without a temporary index")
+    client = backend.client  # type: ignore[attr-defined]
+    uid = backend.index_uid  # type: ignore[attr-defined]
+    client.wait_for_task(client.create_index(f"{uid}_rebuild_1000", {"primaryKey": "id"}).task_uid)  # a stray
+    assert backend.rebuild(corpus()) == 6
+    left = [raw["uid"] for raw in client.get_raw_indexes({"limit": 1000})["results"]
+            if str(raw["uid"]).startswith(f"{uid}_rebuild_")]
+    assert left == []
+    assert backend.count() == 6
+    assert sorted(ids(backend, modalities=["iv_infusion"])) == [1, 3]

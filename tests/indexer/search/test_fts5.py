@@ -96,7 +96,7 @@ def test_concurrent_searches_and_writes(tmp_path: Path) -> None:
 
 
 def test_match_expression_quotes_everything() -> None:
-    expr, words = match_expression('NEAR( "a" * {name}: x OR')
+    expr, words = match_expression('NEAR( "a" * {name}: x OR', prefix_all=True)
     assert words == ["near", "a", "name", "x", "or"]
     assert expr == '("near" OR "near"*) AND ("a" OR "a"*) AND ("name" OR "name"*) AND ("x" OR "x"*) AND ("or" OR "or"*)'
     assert match_expression('" * ( ) :') == (None, [])
@@ -104,13 +104,16 @@ def test_match_expression_quotes_everything() -> None:
 
 def test_completions_and_typos_use_the_vocabulary() -> None:
     vocab = build_vocabulary([("ketamine",), ("clinic",), ("clinics",), ("denver",), ("80202",)], 1)
-    groups = {g.word: g for g in parse("ketam clinc denvre 80203", vocab)}
+    groups = {g.word: g for g in parse("ketam clinc denvre 80203", vocab, prefix_all=True)}
     assert groups["ketam"].exact == ("ketam", "ketamine")
     assert groups["clinc"].exact == ("clinc", "clinic")  # one edit for a 5-letter word
     assert groups["denvre"].exact == ("denvre",)  # a transposition is two edits: too far for 6 letters
     assert groups["80203"].exact == ("80203",)  # numbers never get typo variants
     many = build_vocabulary([(f"ab{i:03d}",) for i in range(50)], 1)
     assert parse("ab", many)[0].prefix == "ab"  # too many completions: a real prefix query
+    # the contract (docs/search.md): only the last word is completed, an earlier partial word is not
+    assert parse("ketam clinic", vocab)[0].exact == ("ketam",)
+    assert parse("clinic ketam", vocab)[1].exact == ("ketam", "ketamine")
 
 
 def test_bitsets_round_trip() -> None:

@@ -103,3 +103,23 @@ def test_rebuild_index_from_database(db: Database, tmp_path: Path) -> None:
     assert backend.get(ids["live2"])["kind"] == "practitioner"  # type: ignore[index]
     assert unprocessed(db) == 0  # the rebuild covered every entry queued before it
     backend.close()
+
+
+def test_meili_refusing_writes_keeps_entries_and_records_the_attempt(db: Database) -> None:
+    """A 403 after a key rotation (or a 413, a proxy's 5xx) is an API error, not a connection error: the
+    publisher still records the attempt and keeps the entries for the next run."""
+    from tests.indexer.search.meili_stub import error, meili_stub
+
+    seed(db)
+    with meili_stub() as (url, stub):
+        stub.fail("GET", "/indexes/kdir_test/settings", 403,
+                  error("invalid_api_key", "The provided API key is invalid.", "auth"))
+        backend = MeiliBackend(url, index="kdir_test")
+        report = publish_outbox_report(db, backend)
+        assert report.processed == 0 and report.pending == 5 and "HTTP 403 invalid_api_key" in (report.error or "")
+        assert unprocessed(db) == 5
+        with db.session() as s:
+            assert {(e.attempts, "403" in (e.last_error or "")) for e in s.scalars(select(OutboxEntry))} == {(1, True)}
+        report = publish_outbox_report(db, backend)  # the key is fixed: the next run catches up
+        assert report.error is None and unprocessed(db) == 0
+        assert len(stub.indexes["kdir_test"]["docs"]) == 2  # the two published, unmerged providers
