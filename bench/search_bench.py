@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.search.base import SearchBackend, SearchQuery  # noqa: E402
+from kdir.common.filters import where  # noqa: E402
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES  # noqa: E402
 
 CITIES = [
@@ -112,9 +113,11 @@ def query_mix(seed: int = 11) -> dict[str, list[SearchQuery]]:
                                  lat=lat, lon=lon, radius_km=rnd.choice([25, 50, 100]),
                                  modalities=[rnd.choice(MODALITIES)], verified_only=True,
                                  sort=rnd.choice(["relevance", "distance"])))
-    facet_q = [SearchQuery(), SearchQuery(conditions=["ptsd"]), SearchQuery(telehealth=True, sort="rating"),
-               SearchQuery(modalities=["esketamine_nasal"], accepts_insurance=True),
-               SearchQuery(kind="practitioner"), SearchQuery(therapist=True, conditions=["anxiety"])]
+    facet_q = [SearchQuery(), SearchQuery(filters=where(condition=["ptsd"])),
+               SearchQuery(filters=where(telehealth=True), sort="rating"),
+               SearchQuery(filters=where(modality=["esketamine_nasal"], insurance=True)),
+               SearchQuery(filters=where(kind="practitioner")),
+               SearchQuery(filters=where(therapist=True, condition=["anxiety"]))]
     return {"text": text_q, "text+geo+filters": geo_q, "facets": facet_q}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kdir.common.filters import FILTERS, Filter
 from kdir.common.project import PROJECT_URL, __version__
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from web.search_params import MAX_PAGE, MAX_PER_PAGE
@@ -73,26 +74,26 @@ DETAIL = _obj({
 ERROR = _obj({"error": STR, "parameter": NSTR})
 
 
+def _filter_param(f: Filter) -> dict[str, Any]:
+    """A search filter of the registry as an API parameter."""
+    if f.kind == "flag":
+        return _param(f.name, {"type": "boolean"}, f.help)
+    if f.kind == "choice":
+        return _param(f.name, {"enum": list(f.values)}, f.help)
+    return _param(f.name, {"type": "array", "items": {"enum": list(f.values)}},
+                  f"{f.help} Repeat the parameter or separate values with commas.")
+
+
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
     err = {"description": "Bad parameter", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
-    flag = {"type": "boolean"}
     params = [
         _param("q", {"type": "string", "maxLength": 200}, "Free text: clinic or clinician name, city, treatment."),
         _param("near", {"type": "string", "maxLength": 100}, "A 5-digit US ZIP code or \"City, ST\" (resolved "
                "offline)."),
         _param("radius_km", {"type": "number", "minimum": 0.1, "maximum": 1000}, "Radius around `near` in km "
                "(default 80.47, i.e. 50 miles)."),
-        _param("modality", {"type": "array", "items": {"enum": list(MODALITIES)}}, "Must offer all of these "
-               "(repeat the parameter or separate with commas)."),
-        _param("condition", {"type": "array", "items": {"enum": list(CONDITIONS)}}, "Must treat all of these."),
-        _param("service", {"type": "array", "items": {"enum": list(SERVICES)}}, "Must offer all of these."),
-        _param("verified", flag, "Only providers with at least one registry-verified prescriber."),
-        _param("psychiatrist", flag, "A psychiatrist (registry taxonomy) is involved."),
-        _param("therapist", flag, "A licensed mental-health professional is on the team."),
-        _param("insurance", flag, "Accepts insurance."),
-        _param("telehealth", flag, "Offers telehealth."),
-        _param("kind", {"enum": ["clinic", "practitioner"]}, "Clinics or individual clinicians."),
+        *(_filter_param(f) for f in FILTERS),
         _param("min_rating", {"type": "number", "minimum": 0, "maximum": 5}, "Minimum combined rating."),
         _param("sort", {"enum": ["relevance", "distance", "rating"], "default": "relevance"},
                "distance needs `near`; rating uses the Bayesian average."),

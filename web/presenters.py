@@ -7,27 +7,19 @@ from datetime import date, datetime
 from typing import Any
 
 from indexer.search.base import SearchHit
+from kdir.common.filters import FLAGS
 from kdir.common.vocabulary import LABELS
 from web.security import safe_url, strip_highlight
 
 KM_PER_MILE = 1.609344
 
-#: Document flag -> (badge words, explanation shown in the guide).
+#: Document flag -> (badge words, explanation shown in the guide): the registry's yes/no filters, and the
+#: Spravato REMS claim (a badge, not a filter).
 BADGES: dict[str, tuple[str, str]] = {
-    "verified": ("Credentials verified",
-                 "At least one prescriber's NPI, name, state and specialty match the national NPI registry."),
-    "psychiatrist": ("Psychiatrist involved",
-                     "A practitioner listed here is registered as a psychiatrist in the NPI registry."),
-    "therapist": ("Licensed therapist on the team",
-                  "A licensed mental-health professional (psychologist, clinical social worker, counsellor, "
-                  "marriage and family therapist or psychiatric nurse practitioner) is listed."),
+    **{f.field: (f.label, f.help) for f in FLAGS},
     "rems_claimed": ("Spravato REMS (claimed)",
                      "The provider says it is certified under the Spravato REMS programme. The public locator is "
                      "incomplete, so we show this as a claim with its source and date."),
-    "accepts_insurance": ("Accepts insurance",
-                          "The provider says it accepts some insurance. Spravato is often covered; IV ketamine "
-                          "usually is not. Ask your insurer."),
-    "telehealth": ("Telehealth", "Offers visits by video. Prescribers must be licensed in your state."),
 }
 
 
@@ -113,8 +105,7 @@ def api_item(hit: SearchHit) -> dict[str, Any]:
     item["name"] = strip_highlight(d.get("name"))
     for key in ("phones", "modalities", "conditions", "services", "practitioners", "npis"):
         item[key] = [str(x) for x in (d.get(key) or [])]
-    for key in ("stale", "accepts_insurance", "telehealth", "verified", "psychiatrist", "therapist",
-                "rems_claimed"):
+    for key in ("stale", "rems_claimed", *(f.field for f in FLAGS)):
         item[key] = d.get(key) is True
     item["rating_count"] = int(_float(d.get("rating_count")) or 0)
     item["rating_sources"] = int(_float(d.get("rating_sources")) or 0)

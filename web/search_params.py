@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.search.base import SearchQuery
+from kdir.common.filters import FILTERS, TRUE, UnknownFilter, check
 from kdir.common.geo import city_point, city_table, zip_info, zip_table
 from kdir.common.us_states import CODES as STATE_CODES
-from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 MILES_TO_KM = 1.609344
 MAX_TEXT = 200
@@ -23,7 +23,6 @@ MAX_PAGE = 500
 MAX_PER_PAGE = 50
 DEFAULT_RADIUS_KM = 50 * MILES_TO_KM
 SORTS = {"relevance": "relevance", "distance": "distance", "rating": "rating"}
-FLAGS = ("verified", "psychiatrist", "therapist", "insurance", "telehealth")
 
 
 class ParamError(ValueError):
@@ -91,18 +90,15 @@ def _one(args: Mapping[str, Any], name: str) -> str:
     return value.strip()
 
 
-def _many(args: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> list[str]:
+def _many(args: Mapping[str, Any], name: str) -> list[str]:
+    """Every value of a repeatable parameter (repeated or comma-separated), in order, without duplicates."""
     getlist = getattr(args, "getlist", None)
     raw = getlist(name) if getlist else ([args[name]] if name in args else [])
     out: list[str] = []
     for item in raw:
         for value in str(item).split(","):
             value = value.strip()
-            if not value:
-                continue
-            if value not in allowed:
-                raise ParamError(name, f"unknown {name} {value[:40]!r}; expected one of: {', '.join(allowed)}")
-            if value not in out:
+            if value and value not in out:
                 out.append(value)
     return out
 
@@ -163,22 +159,30 @@ def parse_search(args: Mapping[str, Any], *, api: bool, per_page: int = 20) -> S
     page = int(_number(args, "page", 1, MAX_PAGE, integer=True) or 1)
     if api:
         per_page = int(_number(args, "per_page", 1, MAX_PER_PAGE, integer=True) or per_page)
-    kind = _one(args, "kind") or None
-    if kind not in (None, "clinic", "practitioner"):
-        raise ParamError("kind", "kind must be clinic or practitioner")
-    flags = {name: _bool(args, name) for name in FLAGS}
-    modalities = _many(args, "modality", MODALITIES)
-    conditions = _many(args, "condition", CONDITIONS)
-    services = _many(args, "service", SERVICES)
+    selection: dict[str, tuple[str, ...]] = {}
+    echo: dict[str, Any] = {"q": text, "near": near}
+    for f in FILTERS:
+        if f.kind == "flag":
+            on = _bool(args, f.name)
+            echo[f.name] = on
+            values: tuple[str, ...] = (TRUE,) if on else ()
+        elif f.kind == "choice":
+            value = _one(args, f.name)
+            echo[f.name] = value or None
+            values = (value,) if value else ()
+        else:
+            values = tuple(_many(args, f.name))
+            echo[f.name] = list(values)
+        try:
+            if values:
+                selection[f.name] = check(f.name, values)
+        except UnknownFilter as exc:
+            raise ParamError(f.name, str(exc)) from None
     query = SearchQuery(
         text=text, lat=place.lat if place else None, lon=place.lon if place else None, radius_km=radius_km,
-        modalities=modalities, conditions=conditions, services=services, kind=kind,
-        verified_only=flags["verified"], psychiatrist=flags["psychiatrist"], therapist=flags["therapist"],
-        accepts_insurance=flags["insurance"], telehealth=flags["telehealth"], min_rating=min_rating,
-        sort=sort, page=page, per_page=per_page, facets=not api)  # type: ignore[arg-type]
-    echo: dict[str, Any] = {"q": text, "near": near, "modality": modalities, "condition": conditions,
-                            "service": services, "sort": sort, "page": page, "per_page": per_page,
-                            "min_rating": min_rating, "kind": kind, **flags}
+        filters=selection, min_rating=min_rating, sort=sort, page=page, per_page=per_page,  # type: ignore[arg-type]
+        facets=not api)
+    echo.update({"sort": sort, "page": page, "per_page": per_page, "min_rating": min_rating})
     if api:
         echo["radius_km"] = radius_km
     else:

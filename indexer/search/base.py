@@ -7,16 +7,18 @@ text first and only then turns the sentinels into ``<mark>`` tags.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from kdir.common.filters import FIELDS, Selection
 
 HL_START = "\x02"
 HL_END = "\x03"
 
 Sort = Literal["relevance", "distance", "rating"]
-FACET_FIELDS = ("modalities", "conditions", "services", "kind", "verified", "psychiatrist", "therapist",
-                "accepts_insurance", "telehealth")
+#: Facet distributions a search returns: one per registry filter, keyed by its document field.
+FACET_FIELDS = FIELDS
 
 
 @dataclass
@@ -25,15 +27,8 @@ class SearchQuery:
     lat: float | None = None
     lon: float | None = None
     radius_km: float | None = None
-    modalities: Sequence[str] = ()
-    conditions: Sequence[str] = ()
-    services: Sequence[str] = ()
-    kind: str | None = None  # clinic | practitioner
-    verified_only: bool = False
-    psychiatrist: bool = False  # a psychiatrist (registry-verified taxonomy) is involved
-    therapist: bool = False  # a licensed mental-health professional is on the team
-    accepts_insurance: bool = False
-    telehealth: bool = False
+    #: selected filter values by registry name (``kdir.common.filters.where(...)`` builds and checks them)
+    filters: Selection = field(default_factory=dict)
     min_rating: float | None = None
     include_stale: bool = False
     sort: Sort = "relevance"

@@ -6,22 +6,19 @@ import math
 from typing import Any
 
 from indexer.search.base import HL_START, SearchQuery
-from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.filters import BY_FIELD, BY_NAME, FILTERS, TRUE, check
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
 PRACTITIONER_SEPARATOR = "; "
 
-#: Facet bit layout of the compact per-document mask: (facet field, value) -> bit number.
-BOOL_FACETS = ("verified", "psychiatrist", "therapist", "accepts_insurance", "telehealth")
+#: Facet bit layout of the compact per-document mask: (document field, value) -> bit number, from the registry
+#: of filters (a flag has one bit, ``(field, "true")``).
 BITS: dict[tuple[str, str], int] = {}
-for _field, _values in (("modalities", MODALITIES), ("conditions", CONDITIONS), ("services", SERVICES),
-                        ("kind", ("clinic", "practitioner"))):
-    for _value in _values:
-        BITS[(_field, _value)] = len(BITS)
-for _field in BOOL_FACETS:
-    BITS[(_field, "true")] = len(BITS)
+for _f in FILTERS:
+    for _value in ((TRUE,) if _f.kind == "flag" else _f.values):
+        BITS[(_f.field, _value)] = len(BITS)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -46,57 +43,43 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
 
 def doc_mask(doc: dict[str, Any]) -> int:
     mask = 0
-    for field in ("modalities", "conditions", "services"):
-        for value in doc.get(field) or ():
-            bit = BITS.get((field, value))
+    for f in FILTERS:
+        value = doc.get(f.field)
+        if f.kind == "codes":
+            present = value if isinstance(value, list | tuple) else ()
+        elif f.kind == "choice":
+            present = (value,) if isinstance(value, str) else ()
+        else:
+            present = (TRUE,) if value is True else ()
+        for v in present:
+            bit = BITS.get((f.field, v))
             if bit is not None:
                 mask |= 1 << bit
-    kind_bit = BITS.get(("kind", doc.get("kind") or ""))
-    if kind_bit is not None:
-        mask |= 1 << kind_bit
-    for field in BOOL_FACETS:
-        if doc.get(field) is True:
-            mask |= 1 << BITS[(field, "true")]
     return mask
 
 
 def required_mask(q: SearchQuery) -> int:
-    """Bits every hit must have: all selected modalities/conditions/services ("must offer" = AND) and flags."""
+    """Bits every hit must have: every selected value of every filter ("must offer all" = AND). Unknown filters
+    or values raise ValueError (nothing unchecked reaches a backend)."""
     mask = 0
-    for field in ("modalities", "conditions", "services"):
-        for value in getattr(q, field) or ():
-            bit = BITS.get((field, value))
-            if bit is None:
-                raise ValueError(f"unknown {field} code {value!r}")
-            mask |= 1 << bit
-    if q.kind:
-        bit = BITS.get(("kind", q.kind))
-        if bit is None:
-            raise ValueError(f"unknown kind {q.kind!r}")
-        mask |= 1 << bit
-    for field, wanted in (("verified", q.verified_only), ("psychiatrist", q.psychiatrist),
-                          ("therapist", q.therapist), ("accepts_insurance", q.accepts_insurance),
-                          ("telehealth", q.telehealth)):
-        if wanted:
-            mask |= 1 << BITS[(field, "true")]
+    for name, values in q.filters.items():
+        for value in check(name, values):
+            mask |= 1 << BITS[(BY_NAME[name].field, value)]
     return mask
 
 
 def facets_from_bit_counts(total: int, counts: list[int]) -> dict[str, dict[str, int]]:
     """Facet distribution from per-bit counts, with zero counts left out (as Meilisearch does)."""
-    out: dict[str, dict[str, int]] = {}
+    out: dict[str, dict[str, int]] = {f.field: {} for f in FILTERS}
     for (field, value), bit in BITS.items():
         n = int(counts[bit] or 0)
-        if field in BOOL_FACETS:
-            dist = out.setdefault(field, {})
+        if BY_FIELD[field].kind == "flag":
             if n:
-                dist["true"] = n
+                out[field]["true"] = n
             if total - n:
-                dist["false"] = total - n
+                out[field]["false"] = total - n
         elif n:
-            out.setdefault(field, {})[value] = n
-        else:
-            out.setdefault(field, {})
+            out[field][value] = n
     return out
 
 

@@ -51,6 +51,7 @@ from indexer.search.common import (
 )
 from indexer.search.documents import clean_text
 from indexer.search.fts5_query import tokens
+from kdir.common.filters import BY_NAME, FIELDS
 from kdir.common.vocabulary import LABELS
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,7 @@ RANKING_RULES = ["sort", "words", "typo", "proximity", "attribute", "exactness",
 SETTINGS: dict[str, Any] = {
     # order = attribute ranking: name > practitioners > NPIs > place > treatment topics
     "searchableAttributes": ["name", "practitioners", "npis", "city", "region", "postal_code", "street", "topics"],
-    "filterableAttributes": ["id", "kind", "stale", "modalities", "conditions", "services", "verified",
-                             "psychiatrist", "therapist", "accepts_insurance", "telehealth", "rating_value", "_geo"],
+    "filterableAttributes": ["id", "stale", *FIELDS, "rating_value", "_geo"],
     "sortableAttributes": ["rank_rating", "id", "_geo"],
     "rankingRules": RANKING_RULES,
     # numbers (street numbers, postcodes, NPIs, phone digits) never match with a typo (v1.15+)
@@ -123,15 +123,12 @@ def filter_expression(q: SearchQuery) -> list[str]:
     validated first (unknown codes raise ValueError), so nothing user-typed is interpolated raw."""
     required_mask(q)
     out: list[str] = [] if q.include_stale else ["stale = false"]
-    if q.kind:
-        out.append(f'kind = "{q.kind}"')
-    for field in ("modalities", "conditions", "services"):
-        out.extend(f'{field} = "{code}"' for code in getattr(q, field) or ())
-    for field, wanted in (("verified", q.verified_only), ("psychiatrist", q.psychiatrist),
-                          ("therapist", q.therapist), ("accepts_insurance", q.accepts_insurance),
-                          ("telehealth", q.telehealth)):
-        if wanted:
-            out.append(f"{field} = true")
+    for name, values in q.filters.items():
+        f = BY_NAME[name]
+        if f.kind == "flag":
+            out.append(f"{f.field} = true")
+        else:
+            out.extend(f'{f.field} = "{value}"' for value in values)
     if q.min_rating is not None:
         out.append(f"rating_value >= {float(q.min_rating)!r}")
     if q.lat is not None and q.lon is not None and q.radius_km:

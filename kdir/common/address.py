@@ -96,7 +96,7 @@ def street_key(street: str | None) -> str:
 
 
 def _split_one_line(text: str) -> dict[str, str]:
-    import usaddress
+    import usaddress  # type: ignore[import-untyped]
 
     try:
         tagged, _kind = usaddress.tag(text)
@@ -121,15 +121,18 @@ _ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 def normalize_address(raw: Address | dict[str, object] | None) -> Address | None:
     """Normalise an address (or its dict form); None when nothing usable is left. Memoised (realistic data
     repeats addresses across sources and runs); every call returns a fresh Address."""
+    values: dict[str, object]
     if isinstance(raw, Address):
-        raw = raw.as_dict()
-    if not isinstance(raw, dict):
+        values = dict(raw.as_dict())
+    elif isinstance(raw, dict):
+        values = raw
+    else:
         return None
-    key = tuple(raw.get(k) for k in _ADDRESS_KEYS)
+    key = tuple(values.get(k) for k in _ADDRESS_KEYS)
     if all(v is None or type(v) is str for v in key):  # only these keys are read
         hit = _normalize_address_cached(key)
         return Address(*hit) if hit else None
-    return _normalize_address(raw)
+    return _normalize_address(values)
 
 
 @lru_cache(maxsize=16384)
@@ -139,7 +142,8 @@ def _normalize_address_cached(key: tuple[str | None, ...]) -> tuple[str | None, 
 
 
 def _normalize_address(raw: dict[str, object]) -> Address | None:
-    street = raw.get("street") if isinstance(raw.get("street"), str) else None
+    raw_street = raw.get("street")
+    street = raw_street if isinstance(raw_street, str) else None
     city = display_name(raw.get("city"))
     region = state_code(raw.get("region"))
     postal = normalize_zip(raw.get("postal_code"))
@@ -150,8 +154,8 @@ def _normalize_address(raw: dict[str, object]) -> Address | None:
             city = city or display_name(parts.get("city"))
             region = region or state_code(parts.get("region"))
             postal = postal or normalize_zip(parts.get("postal_code"))
-    country = raw.get("country") if isinstance(raw.get("country"), str) else "US"
-    country = (country or "US").strip().upper()[:2] or "US"
+    raw_country = raw.get("country")
+    country = (raw_country if isinstance(raw_country, str) else "US").strip().upper()[:2] or "US"
     if country in ("US", "USA"):
         country = "US"
     norm_street = normalize_street(street) if street else None

@@ -90,8 +90,8 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     return value
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type = float, lo: float = 0.0,
-            hi: float | None = None) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, kind: type[float] | type[int] = float,
+            lo: float = 0.0, hi: float | None = None) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default

@@ -130,7 +130,7 @@ def regenerate(path: Path = _TABLE_FILE) -> int:
     import zipcodes  # only the regeneration needs the package's own (slow) loader
 
     rows = []
-    for z in zipcodes.list_all():
+    for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
         try:
             lat, lon = f"{float(z['lat']):.4f}", f"{float(z['long']):.4f}"
         except (KeyError, TypeError, ValueError):

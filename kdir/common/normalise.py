@@ -148,7 +148,8 @@ def email(raw: object, bad: Any) -> str | None:
 
 def address(raw: object, bad: Any) -> Address | None:
     if not isinstance(raw, Address):
-        return _malformed("address", raw, bad)
+        _malformed("address", raw, bad)
+        return None
     if raw.region is not None and state_code(raw.region) is None:
         bad("address", raw.region, "not a US state")
     printed_zip = raw.postal_code
@@ -166,7 +167,8 @@ def address(raw: object, bad: Any) -> Address | None:
 
 def geo(raw: object, bad: Any) -> Geo | None:
     if not isinstance(raw, Geo):
-        return _malformed("geo", raw, bad)
+        _malformed("geo", raw, bad)
+        return None
     lat, lon = _number(raw.lat, -90, 90), _number(raw.lon, -180, 180)
     if lat is None or lon is None or (lat == 0 and lon == 0):
         bad("geo", f"{raw.lat},{raw.lon}", "not a point on Earth (or 0,0)")
@@ -234,7 +236,8 @@ def practitioners(raw: object, bad: Any) -> list[Practitioner]:
 def rating(raw: object, bad: Any) -> Rating | None:
     """On a 5-point scale (a rating out of 10 or 100 is rescaled)."""
     if not isinstance(raw, Rating):
-        return _malformed("rating", raw, bad)
+        _malformed("rating", raw, bad)
+        return None
     best = _number(raw.best, 1, 100) or 5.0
     value = _number(raw.value, 0, best)
     if value is None:
@@ -263,7 +266,8 @@ def reviews(raw: object, bad: Any) -> list[Review]:
 
 def price(raw: object, bad: Any) -> Price | None:
     if not isinstance(raw, Price):
-        return _malformed("price", raw, bad)
+        _malformed("price", raw, bad)
+        return None
     lo = _number(raw.min, 0, MAX_PRICE) if raw.min is not None else None
     hi = _number(raw.max, 0, MAX_PRICE) if raw.max is not None else None
     if (lo is None and hi is None) or (raw.min is not None and lo is None) or (raw.max is not None and hi is None):
@@ -294,6 +298,7 @@ def _own_person(item: ProviderItem) -> None:
 
 
 def _malformed(field: str, raw: object, bad: Any) -> None:
+    """Report a value of the wrong shape (unless it was simply absent)."""
     if raw is not None:
         bad(field, raw, "malformed value")
 

@@ -148,15 +148,19 @@ class ProviderItem(ProviderFacts):
         d = {k: v for k, v in data.items() if k in _FIELDS}
         fetched = d.get("fetched_at")
         d["fetched_at"] = datetime.fromisoformat(fetched) if isinstance(fetched, str) else fetched
-        for key, kind in (("address", Address), ("geo", Geo), ("rating", Rating), ("price", Price)):
+        nested: tuple[tuple[str, type[Any]], ...] = (
+            ("address", Address), ("geo", Geo), ("rating", Rating), ("price", Price))
+        for key, kind in nested:
             d[key] = _nested(kind, d.get(key))
-        for key, kind in (("practitioners", Practitioner), ("reviews", Review), ("issues", Issue)):
+        listed: tuple[tuple[str, type[Any]], ...] = (
+            ("practitioners", Practitioner), ("reviews", Review), ("issues", Issue))
+        for key, kind in listed:
             if isinstance(d.get(key), list):
                 d[key] = [_nested(kind, x) for x in d[key]]
         return cls(**d)
 
 
-def _nested(kind: type, value: Any) -> Any:
+def _nested(kind: type[Any], value: Any) -> Any:
     """A nested dataclass from its dict form; a value of another shape is passed on as it is (the normaliser
     reports it as an issue instead of the whole record failing)."""
     if not isinstance(value, dict):

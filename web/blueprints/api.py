@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from indexer.search.base import SearchUnavailable
+from kdir.common.filters import BY_NAME
 from web.extensions import get_db, get_search
 from web.openapi import openapi_document
 from web.presenters import api_item
@@ -18,8 +19,7 @@ from web.search_params import ParamError, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-ALLOWED = {"q", "near", "radius_km", "modality", "condition", "service", "verified", "psychiatrist", "therapist",
-           "insurance", "telehealth", "kind", "min_rating", "sort", "page", "per_page"}
+ALLOWED = {"q", "near", "radius_km", "min_rating", "sort", "page", "per_page", *BY_NAME}
 
 
 def _error(message: str, parameter: str | None, status: int = 400) -> tuple[Response, int]:

@@ -27,7 +27,8 @@ from werkzeug.routing import BuildError
 
 from indexer.db.models import Flag
 from indexer.search.base import SearchResult, SearchUnavailable
-from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
+from kdir.common.filters import FILTERS, FLAGS
+from kdir.common.vocabulary import LABELS
 from web.extensions import get_db, get_search
 from web.forms import ReportForm
 from web.presenters import BADGES, card, date_only
@@ -38,11 +39,6 @@ bp = Blueprint("public", __name__)
 
 RADII_MI = (10, 25, 50, 100, 250)
 MIN_RATINGS = ("3", "3.5", "4", "4.5")
-FLAG_FILTERS = (("verified", "verified", "Credentials verified"),
-                ("psychiatrist", "psychiatrist", "Psychiatrist involved"),
-                ("therapist", "therapist", "Licensed therapist on the team"),
-                ("insurance", "accepts_insurance", "Accepts insurance"),
-                ("telehealth", "telehealth", "Telehealth"))
 SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("rating", "Rating"))
 
 
@@ -79,8 +75,7 @@ def search() -> Any:
         status = 503
     ctx = {"params": params, "args": params.args, "error": error, "result": result, "unavailable": unavailable,
            "cards": [card(h) for h in result.hits], "facets": result.facets, "pages": _page_links(params, result.total),
-           "modality_codes": MODALITIES, "condition_codes": CONDITIONS, "service_codes": SERVICES,
-           "flag_filters": FLAG_FILTERS, "radii": RADII_MI, "min_ratings": MIN_RATINGS, "sorts": SORTS,
+           "filters": FILTERS, "flag_filters": FLAGS, "radii": RADII_MI, "min_ratings": MIN_RATINGS, "sorts": SORTS,
            "tile_url": current_app.config["KDIR_SETTINGS"].tile_url}
     partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
     html = render_template("public/_results.html" if partial else "public/search.html", **ctx)

@@ -9,6 +9,7 @@ import pytest
 
 from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchBackend, SearchQuery, SearchUnavailable
 from indexer.search.common import haversine_km
+from kdir.common.filters import where
 from tests.indexer.search.conftest import MEILI_URL, make_doc, meili_key, meili_only
 
 AUSTIN = (30.2672, -97.7431)
@@ -113,21 +114,21 @@ def test_geo_radius_and_distance_sort(loaded: SearchBackend) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
-    ({"modalities": ["iv_infusion"]}, [1, 3]),
-    ({"modalities": ["iv_infusion", "esketamine_nasal"]}, [1]),  # must offer both
-    ({"conditions": ["depression"]}, [1, 3]),
-    ({"services": ["telehealth"]}, [2]),
-    ({"kind": "practitioner"}, [4]),
-    ({"kind": "clinic"}, [1, 2, 3, 6]),
-    ({"verified_only": True}, [1, 3]),
-    ({"psychiatrist": True}, [1]),
-    ({"therapist": True}, [2, 4]),
-    ({"accepts_insurance": True}, [1]),
-    ({"telehealth": True}, [2]),
+    ({"filters": where(modality=["iv_infusion"])}, [1, 3]),
+    ({"filters": where(modality=["iv_infusion", "esketamine_nasal"])}, [1]),  # must offer both
+    ({"filters": where(condition=["depression"])}, [1, 3]),
+    ({"filters": where(service=["telehealth"])}, [2]),
+    ({"filters": where(kind="practitioner")}, [4]),
+    ({"filters": where(kind="clinic")}, [1, 2, 3, 6]),
+    ({"filters": where(verified=True)}, [1, 3]),
+    ({"filters": where(psychiatrist=True)}, [1]),
+    ({"filters": where(therapist=True)}, [2, 4]),
+    ({"filters": where(insurance=True)}, [1]),
+    ({"filters": where(telehealth=True)}, [2]),
     ({"min_rating": 4.5}, [1, 6]),
     ({"include_stale": True}, [1, 2, 3, 4, 5, 6]),
     ({"include_stale": True, "min_rating": 4.95}, [5]),
-    ({"conditions": ["depression"], "verified_only": True, "text": "denver"}, [3]),
+    ({"filters": where(condition=["depression"], verified=True), "text": "denver"}, [3]),
 ])
 def test_filters(loaded: SearchBackend, kwargs: dict[str, Any], expected: list[int]) -> None:
     result = loaded.search(SearchQuery(per_page=100, **kwargs))
@@ -137,7 +138,7 @@ def test_filters(loaded: SearchBackend, kwargs: dict[str, Any], expected: list[i
 
 def test_unknown_filter_code_is_an_error(loaded: SearchBackend) -> None:
     with pytest.raises(ValueError):
-        loaded.search(SearchQuery(modalities=["snake_oil"]))
+        loaded.search(SearchQuery(filters={"modality": ("snake_oil",)}))
     with pytest.raises(ValueError):
         loaded.search(SearchQuery(lat=100.0, lon=0.0))
 
@@ -151,7 +152,7 @@ def test_facet_counts(loaded: SearchBackend) -> None:
     assert facets["verified"] == {"true": 2, "false": 3}
     assert facets["telehealth"] == {"true": 1, "false": 4}
     assert facets["services"]["accepts_insurance"] == 1
-    narrowed = loaded.search(SearchQuery(modalities=["iv_infusion"])).facets  # over the filtered result set
+    narrowed = loaded.search(SearchQuery(filters=where(modality=["iv_infusion"]))).facets  # over the filtered result set
     assert narrowed["conditions"] == {"depression": 2, "ptsd": 1, "chronic_pain": 1}
     assert narrowed["kind"] == {"clinic": 2}
     assert loaded.search(SearchQuery(facets=False)).facets == {}

@@ -26,6 +26,7 @@ from indexer.search.meili import (
     to_meili,
     whole_word_highlights,
 )
+from kdir.common.filters import where
 from tests.indexer.search.conftest import make_doc
 from tests.indexer.search.meili_stub import DEFAULT_SETTINGS, error, meili_stub
 
@@ -87,20 +88,20 @@ def test_settings_drift_compares_only_what_we_set() -> None:
 
 
 def test_filter_expression() -> None:
-    q = SearchQuery(modalities=["iv_infusion", "at_home"], kind="clinic", verified_only=True, telehealth=True,
+    q = SearchQuery(filters=where(kind="clinic", modality=["iv_infusion", "at_home"], verified=True, telehealth=True),
                     min_rating=4.0, lat=30.5, lon=-97.25, radius_km=25)
     assert filter_expression(q) == ["stale = false", 'kind = "clinic"', 'modalities = "iv_infusion"',
                                     'modalities = "at_home"', "verified = true", "telehealth = true",
                                     "rating_value >= 4.0", "_geoRadius(30.5, -97.25, 25000.0)"]
     assert filter_expression(SearchQuery(include_stale=True)) == []
-    assert filter_expression(SearchQuery(conditions=["ptsd"], services=["telehealth"], psychiatrist=True,
-                                         therapist=True, accepts_insurance=True)) == [
+    assert filter_expression(SearchQuery(filters=where(condition=["ptsd"], service=["telehealth"], psychiatrist=True,
+                                                       therapist=True, insurance=True))) == [
         "stale = false", 'conditions = "ptsd"', 'services = "telehealth"', "psychiatrist = true",
         "therapist = true", "accepts_insurance = true"]
     with pytest.raises(ValueError):
-        filter_expression(SearchQuery(conditions=['x" OR stale = true']))  # validated, never interpolated raw
+        filter_expression(SearchQuery(filters={"condition": ('x" OR stale = true',)}))  # validated, never interpolated raw
     with pytest.raises(ValueError):
-        filter_expression(SearchQuery(kind='clinic" OR kind = "x'))
+        filter_expression(SearchQuery(filters={"kind": ('clinic" OR kind = "x',)}))
 
 
 def test_sort_expression() -> None:
@@ -114,7 +115,7 @@ def test_sort_expression() -> None:
 
 
 def test_search_params() -> None:
-    params = search_params(SearchQuery(text="x", page=3, per_page=50, sort="rating", telehealth=True), ["x"])
+    params = search_params(SearchQuery(text="x", page=3, per_page=50, sort="rating", filters=where(telehealth=True)), ["x"])
     assert params == {
         "hitsPerPage": 50, "page": 3, "matchingStrategy": "all", "showRankingScore": True,
         "attributesToHighlight": ["name", "practitioners"], "highlightPreTag": HL_START,
