@@ -7,7 +7,6 @@ from typing import Any
 
 from kdir.common.filters import FILTERS, Filter
 from kdir.common.project import PROJECT_URL, __version__
-from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from web.search_params import MAX_PAGE, MAX_PER_PAGE
 
 STR = {"type": "string"}
@@ -30,15 +29,21 @@ def _param(name: str, schema: dict[str, Any], description: str, *, explode: bool
     return p
 
 
+def _filter_schema(f: Filter) -> dict[str, Any]:
+    """The JSON schema of a registry filter's value (as a parameter and as a document field)."""
+    if f.kind == "flag":
+        return {"type": "boolean"}
+    if f.kind == "choice":
+        return {"enum": list(f.values)}
+    return {"type": "array", "items": {"enum": list(f.values)}}
+
+
 CREDENTIAL = _obj({"credential": NSTR, "npi": NSTR, "verification": {"enum": OUTCOMES},
                    "checked_at": NSTR, "registry_url": NSTR, "license_states": STRS})
 SUMMARY = _obj({
-    "id": {"type": "integer"}, "kind": {"enum": ["clinic", "practitioner"]}, "name": STR, "stale": BOOL,
+    "id": {"type": "integer"}, "name": STR, "stale": BOOL,
     "street": NSTR, "city": NSTR, "region": NSTR, "postal_code": NSTR, "lat": NNUM, "lon": NNUM, "website": NSTR,
-    "phones": STRS, "modalities": {"type": "array", "items": {"enum": list(MODALITIES)}},
-    "conditions": {"type": "array", "items": {"enum": list(CONDITIONS)}},
-    "services": {"type": "array", "items": {"enum": list(SERVICES)}},
-    "accepts_insurance": BOOL, "telehealth": BOOL, "verified": BOOL, "psychiatrist": BOOL, "therapist": BOOL,
+    "phones": STRS, **{f.field: _filter_schema(f) for f in FILTERS},
     "rems_claimed": BOOL, "practitioners": STRS, "npis": STRS, "rating_value": NNUM,
     "rating_count": {"type": "integer", "minimum": 0}, "rating_sources": {"type": "integer", "minimum": 0},
     "rating_bayes": NNUM, "last_verified_at": NSTR, "updated_at": NSTR, "distance_km": NNUM, "url": STR,
@@ -76,12 +81,8 @@ ERROR = _obj({"error": STR, "parameter": NSTR})
 
 def _filter_param(f: Filter) -> dict[str, Any]:
     """A search filter of the registry as an API parameter."""
-    if f.kind == "flag":
-        return _param(f.name, {"type": "boolean"}, f.help)
-    if f.kind == "choice":
-        return _param(f.name, {"enum": list(f.values)}, f.help)
-    return _param(f.name, {"type": "array", "items": {"enum": list(f.values)}},
-                  f"{f.help} Repeat the parameter or separate values with commas.")
+    help_text = f.help if f.kind != "codes" else f"{f.help} Repeat the parameter or separate values with commas."
+    return _param(f.name, _filter_schema(f), help_text)
 
 
 def openapi_document(server_url: str = "/") -> dict[str, Any]:

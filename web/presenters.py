@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from indexer.search.base import SearchHit
+from indexer.search.documents import DOC_KEYS
 from kdir.common.filters import FLAGS
 from kdir.common.vocabulary import LABELS
 from web.security import safe_url, strip_highlight
@@ -91,10 +92,8 @@ def card(hit: SearchHit) -> Card:
         notes=["Includes at-home ketamine"] if "at_home" in (d.get("modalities") or []) else [])
 
 
-API_FIELDS = ("id", "kind", "name", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",
-              "phones", "modalities", "conditions", "services", "accepts_insurance", "telehealth", "verified",
-              "psychiatrist", "therapist", "rems_claimed", "practitioners", "npis", "rating_value",
-              "rating_count", "rating_sources", "rating_bayes", "last_verified_at", "updated_at")
+#: The search document's keys an API summary carries (all but the moderation status).
+API_FIELDS = tuple(key for key in DOC_KEYS if key != "status")
 
 
 def api_item(hit: SearchHit) -> dict[str, Any]:
