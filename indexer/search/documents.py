@@ -21,7 +21,7 @@ from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",
     "phones", "modalities", "conditions", "services", "accepts_insurance", "telehealth", "verified",
-    "psychiatrist", "therapist", "rems_claimed", "practitioners", "npis", "rating_value", "rating_count",
+    "psychiatrist", "therapist", "prices_listed", "rems_claimed", "practitioners", "npis", "rating_value", "rating_count",
     "rating_sources", "rating_bayes", "last_verified_at", "updated_at",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -112,6 +112,8 @@ def provider_document(provider: Provider, *, practitioners: Sequence[str] = (), 
         "verified": qualification.get("verified") is True,
         "psychiatrist": "psychiatrist" in signals,
         "therapist": "licensed_therapist" in signals,
+        "prices_listed": isinstance(provider.price, Mapping) and any(
+            isinstance(provider.price.get(k), int | float) for k in ("min", "max")),
         "rems_claimed": "spravato_rems_certified" in services,
         "practitioners": [p for p in (clean_text(x, 300) for x in practitioners) if p][:50],
         "npis": all_npis,

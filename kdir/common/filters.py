@@ -56,6 +56,8 @@ FILTERS: tuple[Filter, ...] = (
            "Ask your insurer."),
     Filter("telehealth", "telehealth", "flag", "Telehealth",
            "Offers visits by video. Prescribers must be licensed in your state."),
+    Filter("prices", "prices_listed", "flag", "Prices listed",
+           "The provider publishes its prices, so you can compare before you call."),
 )
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}

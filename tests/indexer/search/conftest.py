@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from indexer.search.base import SearchBackend
+from kdir.common.filters import FLAGS
 
 MEILI_URL = os.environ.get("KDIR_MEILI_URL", "").strip()
 
@@ -19,8 +20,7 @@ def make_doc(doc_id: int, name: str, **fields: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": doc_id, "kind": "clinic", "name": name, "status": "published", "stale": False, "street": None,
         "city": None, "region": None, "postal_code": None, "lat": None, "lon": None, "website": None,
-        "phones": [], "modalities": [], "conditions": [], "services": [], "accepts_insurance": False,
-        "telehealth": False, "verified": False, "psychiatrist": False, "therapist": False,
+        "phones": [], "modalities": [], "conditions": [], "services": [], **{f.field: False for f in FLAGS},
         "rems_claimed": False, "practitioners": [], "npis": [], "rating_value": None, "rating_count": 0,
         "rating_sources": 0, "rating_bayes": None, "last_verified_at": None,
         "updated_at": "2026-11-01T00:00:00+00:00",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from indexer.search.base import HL_END, HL_START, SearchQuery, SearchUnavailable
+from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchQuery, SearchUnavailable
 from indexer.search.meili import (
     MAX_TOTAL_HITS,
     SETTINGS,
@@ -121,8 +121,7 @@ def test_search_params() -> None:
         "attributesToHighlight": ["name", "practitioners"], "highlightPreTag": HL_START,
         "highlightPostTag": HL_END, "filter": ["stale = false", "telehealth = true"],
         "sort": ["rank_rating:desc", "id:asc"],
-        "facets": ["modalities", "conditions", "services", "kind", "verified", "psychiatrist", "therapist",
-                   "accepts_insurance", "telehealth"]}
+        "facets": list(FACET_FIELDS)}
     last = search_params(SearchQuery(page=500, per_page=50, facets=False), [])
     assert last["page"] * last["hitsPerPage"] <= MAX_TOTAL_HITS  # the site's last page is within maxTotalHits
     assert "facets" not in last
