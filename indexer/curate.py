@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -36,16 +35,12 @@ from indexer.provenance import live_values
 from indexer.recompute import accept_pending_changes, recompute_provider
 from kdir.common.address import normalize_zip
 from kdir.common.emails import normalize_email
+from kdir.common.fields import BY_NAME
 from kdir.common.npi import is_valid_npi
+from kdir.common.phones import normalize_phone
 from kdir.common.urls import clean_url
 from kdir.common.us_states import state_code
-from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
-#: Fields a moderator may override (Provider attributes).
-EDITABLE_FIELDS = ("name", "website", "email", "phones", "street", "city", "region", "postal_code", "npi",
-                   "modalities", "conditions", "services", "insurance", "telehealth")
-_LIST_FIELDS = {"phones", "modalities", "conditions", "services", "insurance"}
-_VOCAB = {"modalities": MODALITIES, "conditions": CONDITIONS, "services": SERVICES}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -72,28 +67,24 @@ def _clean(text: str, limit: int) -> str:
 
 def parse_field_value(field: str, raw: str) -> Any:
     """Turn a moderator's typed text into the stored value of ``field`` (None or [] clears it)."""
-    if field not in EDITABLE_FIELDS:
+    spec = BY_NAME.get(field)
+    if spec is None or not spec.editable:
         raise CurateError(f"field {field!r} cannot be edited")
     text = _clean(raw or "", 4000)
-    if field in _LIST_FIELDS:
+    if spec.is_list:
         items = [_clean(p, 300) for p in re.split(r"[,\n;]", text) if p.strip()]
-        if field in _VOCAB:
-            bad = [i for i in items if i not in _VOCAB[field]]
+        if spec.kind == "codes":
+            bad = [i for i in items if i not in spec.vocabulary]
             if bad:
-                raise CurateError(f"unknown {field} code(s): {', '.join(bad)}; use {', '.join(_VOCAB[field])}")
-        if field == "phones":
-            out = []
-            for item in items:
-                try:
-                    num = phonenumbers.parse(item, "US")
-                except phonenumbers.NumberParseException:
-                    raise CurateError(f"not a phone number: {item!r}") from None
-                if not phonenumbers.is_valid_number(num):
-                    raise CurateError(f"not a valid phone number: {item!r}")
-                out.append(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
-            items = out
+                raise CurateError(f"unknown {field} code(s): {', '.join(bad)}; use {', '.join(spec.vocabulary)}")
+        if spec.kind == "phones":
+            phones = [(item, normalize_phone(item)) for item in items]
+            bad = [item for item, phone in phones if phone is None]
+            if bad:
+                raise CurateError(f"not a phone number: {bad[0]!r}")
+            items = [phone for _item, phone in phones if phone]
         return list(dict.fromkeys(items))
-    if field == "telehealth":
+    if spec.kind == "yesno":
         low = text.lower()
         if low in ("", "unknown"):
             return None
@@ -106,27 +97,27 @@ def parse_field_value(field: str, raw: str) -> Any:
         if field == "name":
             raise CurateError("a provider needs a name")
         return None
-    if field == "website":
+    if spec.kind == "url":
         url = clean_url(text)
         if url is None:
             raise CurateError("website must be an http(s) URL")
         return url
-    if field == "email":
+    if spec.kind == "email":
         email = normalize_email(text)
         if email is None:
             raise CurateError("not an email address")
         return email
-    if field == "region":
+    if spec.kind == "state":
         code = state_code(text)
         if code is None:
             raise CurateError("region must be a US state (two-letter code or name)")
         return code
-    if field == "postal_code":
+    if spec.kind == "zip":
         zip5 = normalize_zip(text)
         if zip5 is None:
             raise CurateError("postal code must be 5 digits (or ZIP+4)")
         return zip5
-    if field == "npi" and not is_valid_npi(text):
+    if spec.kind == "npi" and not is_valid_npi(text):
         raise CurateError("not a valid NPI (10 digits with a correct check digit)")
     return text[:300]
 

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from indexer.curate import EDITABLE_FIELDS
+from kdir.common.fields import EDITABLE_FIELDS, FIELD_LABELS
 
 
 class LoginForm(FlaskForm):
@@ -37,13 +37,13 @@ class RejectForm(FlaskForm):
 
 
 class EditFieldForm(FlaskForm):
-    field = SelectField("Field", choices=list(EDITABLE_FIELDS))
+    field = SelectField("Field", choices=[(f, FIELD_LABELS[f]) for f in EDITABLE_FIELDS])
     value = TextAreaField("New value (lists: comma separated; empty clears)", validators=[Length(max=4000)])
     note = TextAreaField("Why (kept with the override)", validators=[DataRequired(), Length(min=3, max=2000)])
 
 
 class ClearOverrideForm(FlaskForm):
-    field = SelectField("Field", choices=list(EDITABLE_FIELDS))
+    field = SelectField("Field", choices=[(f, FIELD_LABELS[f]) for f in EDITABLE_FIELDS])
     note = StringField("Why", validators=[DataRequired(), Length(min=3, max=2000)])
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
+from kdir.common.fields import FIELD_LABELS
 from kdir.common.npi import is_valid_npi
 from kdir.common.vocabulary import LABELS
 
@@ -26,11 +27,6 @@ OUTCOME_LABELS = {
     "invalid_number": "The NPI printed is not a valid number",
     "unchecked": "Not checked yet",
 }
-FIELD_LABELS = {"name": "Name", "website": "Website", "phones": "Phone", "street": "Street", "city": "City",
-                "region": "State", "postal_code": "ZIP code", "modalities": "Treatments",
-                "conditions": "Conditions", "services": "Services", "email": "Email", "price": "Price",
-                "insurance": "Insurance", "telehealth": "Telehealth", "lat": "Latitude", "lon": "Longitude",
-                "address": "Address", "geo": "Location", "npi": "NPI", "credentials": "Credentials"}
 MAX_REVIEWS = 50
 
 

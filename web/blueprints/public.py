@@ -27,12 +27,13 @@ from werkzeug.routing import BuildError
 
 from indexer.db.models import Flag
 from indexer.search.base import SearchResult, SearchUnavailable
+from kdir.common.fields import FIELD_LABELS
 from kdir.common.filters import FILTERS, FLAGS
 from kdir.common.vocabulary import LABELS
 from web.extensions import get_db, get_search
 from web.forms import ReportForm
 from web.presenters import BADGES, card, date_only
-from web.queries import FIELD_LABELS, label, load_page
+from web.queries import label, load_page
 from web.search_params import ParamError, SearchParams, parse_search
 
 bp = Blueprint("public", __name__)
