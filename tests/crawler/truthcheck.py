@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from kdir.common.address import normalize_street
 from kdir.sampleweb.truth import SiteTruth
 
 
 def _street(s: str | None) -> str:
-    s = (s or "").lower().replace(".", "").replace(",", "")
-    s = re.sub(r"\b(?:suite|ste|#|unit)\s*", "# ", s)
-    for long, short in (("avenue", "ave"), ("street", "st"), ("north", "n"), ("south", "s"), ("boulevard", "blvd"),
-                        ("southwest", "sw"), ("northwest", "nw"), ("drive", "dr"), ("road", "rd")):
-        s = re.sub(rf"\b{long}\b", short, s)
-    return " ".join(s.replace("#", " # ").split())
+    """Streets compare after the project's one normalisation (Suite/Ste/#, USPS suffixes, case)."""
+    return (normalize_street(s) or "").lower() if s else ""
 
 
 def site_problems(site: SiteTruth, items: list[dict[str, Any]], *, people: bool = False) -> list[str]:
