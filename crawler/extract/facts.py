@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kdir.common.record import Address, Geo, Practitioner, Price, Rating, Review
+from kdir.common.record import Address, Geo, Practitioner, Price, ProviderFacts, Rating, Review
 
 PageKind = Literal[
     "home", "about", "team", "services", "pricing", "locations", "contact", "reviews", "blog", "other"
@@ -49,23 +49,14 @@ class NameCandidate:
     origin: str  # "structured", "og:site_name", "title", "h1", "logo"
 
 
-@dataclass
-class StructuredEntity:
-    """A schema.org organisation or person with its facts (one per schema.org location)."""
+@dataclass(kw_only=True)
+class StructuredEntity(ProviderFacts):
+    """A schema.org organisation or person (one per schema.org location): the provider facts it states, plus
+    what only structured data carries."""
 
     types: list[str]
-    name: str | None = None
-    url: str | None = None
-    phones: list[str] = field(default_factory=list)
-    email: str | None = None
-    address: Address | None = None
-    geo: Geo | None = None
-    npi: str | None = None
-    rating: Rating | None = None
-    reviews: list[Review] = field(default_factory=list)
-    practitioners: list[Practitioner] = field(default_factory=list)
     price_range: str | None = None
-    services: list[str] = field(default_factory=list)  # availableService / medicalSpecialty names
+    service_names: list[str] = field(default_factory=list)  # availableService / medicalSpecialty names
     is_person: bool = False
 
 

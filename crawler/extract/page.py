@@ -156,7 +156,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
 
     # vocabulary, prices, insurance, telehealth
     sents = sentences(texts)
-    service_texts = [s for e in entities for s in e.services]
+    service_texts = [s for e in entities for s in e.service_names]
     unrelated = page_is_unrelated(full)
     joined = Joined(sents + service_texts)
     facts.evidence, facts.ketamine_mentions = find_evidence(joined.sents, unrelated_page=unrelated, joined=joined)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from crawler.extract.addresses import normalize_zip, parse_address
@@ -203,11 +204,8 @@ def entities_from_nodes(nodes: list[dict[str, Any]], *, page_url: str) -> list[S
 
 
 def _copy(base: StructuredEntity, *, address: Address) -> StructuredEntity:
-    return StructuredEntity(
-        types=list(base.types), name=base.name, url=base.url, phones=list(base.phones), email=base.email,
-        address=address, geo=None, npi=base.npi, rating=None, reviews=[], practitioners=list(base.practitioners),
-        price_range=base.price_range, services=list(base.services), is_person=base.is_person,
-    )
+    return replace(base, types=list(base.types), phones=list(base.phones), address=address, geo=None, rating=None,
+                   reviews=[], practitioners=list(base.practitioners), service_names=list(base.service_names))
 
 
 def _entity(node: dict[str, Any], types: list[str], is_person: bool, page_url: str) -> StructuredEntity | None:
@@ -245,10 +243,10 @@ def _entity(node: dict[str, Any], types: list[str], is_person: bool, page_url: s
     if not (name or phones or addresses or practitioners):
         return None
     return StructuredEntity(
-        types=types, name=name, url=text_of(node.get("url"), 500), phones=phones, email=email,
+        types=types, name=name, website=text_of(node.get("url"), 500), phones=phones, email=email,
         address=addresses[0] if addresses else None, geo=geo_of(node.get("geo")), npi=npi,
         rating=rating_from(node.get("aggregateRating")), reviews=reviews, practitioners=practitioners,
-        price_range=text_of(node.get("priceRange"), 100), services=_services(node), is_person=is_person,
+        price_range=text_of(node.get("priceRange"), 100), service_names=_services(node), is_person=is_person,
     )
 
 
@@ -297,7 +295,7 @@ def entities_from_blobs(blobs: list[Any], *, page_url: str) -> list[StructuredEn
                 rating = rating_from(low.get("aggregaterating")) or _blob_rating(low.get("rating"))
                 if addr or phones:
                     out.append(StructuredEntity(
-                        types=["ScriptData"], name=name, url=text_of(low.get("url"), 500), phones=phones,
+                        types=["ScriptData"], name=name, website=text_of(low.get("url"), 500), phones=phones,
                         email=normalize_email(text_of(low.get("email")) or ""), address=addr,
                         geo=make_geo(lat, lon) or geo_of(low.get("geo")) or geo_of(low.get("coordinates")),
                         npi=npi_of(value), rating=rating,

@@ -19,7 +19,7 @@ from crawler.extract.facts import PageFacts, StructuredEntity
 from crawler.extract.practitioners import clean_name, practitioner_from_parts
 from crawler.extract.prices import best_price
 from crawler.extract.schema_map import ORG_TYPES
-from kdir.common.record import Address, Geo, Practitioner, ProviderItem, Rating, Review
+from kdir.common.record import Address, Practitioner, ProviderFacts, ProviderItem, Review
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EVIDENCE_KINDS = frozenset({"home", "about", "services", "pricing"})
@@ -34,18 +34,12 @@ _CLINIC_WORDS = re.compile(r"\b(?:clinic|center|centre|institute|wellness|health
                            r"medical|partners|therapy|therapeutics|infusions?|ketamine|psychiatry)\b", re.I)
 
 
-@dataclass
-class _Loc:
-    address: Address | None
+@dataclass(kw_only=True)
+class _Loc(ProviderFacts):
+    """One location of a site while its pages are combined: its facts, and where they came from."""
+
     source_url: str
     label: str | None = None
-    name: str | None = None
-    phones: list[str] = field(default_factory=list)
-    email: str | None = None
-    geo: Geo | None = None
-    npi: str | None = None
-    rating: Rating | None = None
-    reviews: list[Review] = field(default_factory=list)
     structured: bool = False
     own_page: str | None = None  # URL of the page about this location only
     zip_ok: bool | None = None

@@ -24,7 +24,7 @@ def test_yoast_graph_resolves_id_references() -> None:
     assert c.reviews == [Review("Kind staff, and my depression finally lifted.", 5.0, "2025-03-14", "Jamie R.",
                                 "https://serenity.example/")]
     assert c.practitioners == [Practitioner("Alan Reyes", ["DO"], "Medical Director", "1234567893")]
-    assert c.services == ["IV Ketamine Infusion", "Spravato (esketamine) nasal spray"]
+    assert c.service_names == ["IV Ketamine Infusion", "Spravato (esketamine) nasal spray"]
     assert c.price_range == "$400 - $600"
 
 
