@@ -10,6 +10,7 @@ not at all. Input (field values typed by a moderator, reasons) is validated here
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,16 @@ from kdir.common.urls import clean_url
 from kdir.common.us_states import state_code
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: A typed value's clean form (None when it is not one), and what the moderator is told then; the same rules
+#: as the crawler's normaliser.
+_SCALAR_PARSERS: dict[str, tuple[Callable[[str], str | None], str]] = {
+    "url": (clean_url, "website must be an http(s) URL"),
+    "email": (normalize_email, "not an email address"),
+    "state": (state_code, "region must be a US state (two-letter code or name)"),
+    "zip": (normalize_zip, "postal code must be 5 digits (or ZIP+4)"),
+    "npi": (lambda text: text if is_valid_npi(text) else None,
+            "not a valid NPI (10 digits with a correct check digit)"),
+}
 
 
 class CurateError(Exception):
@@ -97,28 +108,12 @@ def parse_field_value(field: str, raw: str) -> Any:
         if field == "name":
             raise CurateError("a provider needs a name")
         return None
-    if spec.kind == "url":
-        url = clean_url(text)
-        if url is None:
-            raise CurateError("website must be an http(s) URL")
-        return url
-    if spec.kind == "email":
-        email = normalize_email(text)
-        if email is None:
-            raise CurateError("not an email address")
-        return email
-    if spec.kind == "state":
-        code = state_code(text)
-        if code is None:
-            raise CurateError("region must be a US state (two-letter code or name)")
-        return code
-    if spec.kind == "zip":
-        zip5 = normalize_zip(text)
-        if zip5 is None:
-            raise CurateError("postal code must be 5 digits (or ZIP+4)")
-        return zip5
-    if spec.kind == "npi" and not is_valid_npi(text):
-        raise CurateError("not a valid NPI (10 digits with a correct check digit)")
+    parse = _SCALAR_PARSERS.get(spec.kind)
+    if parse is not None:
+        value = parse[0](text)
+        if value is None:
+            raise CurateError(parse[1])
+        return value
     return text[:300]
 
 
