@@ -108,8 +108,8 @@ def test_geo_radius_and_distance_sort(loaded: SearchBackend) -> None:
     assert by_id[1].distance_km == pytest.approx(0.0, abs=0.01)
     assert by_id[4].distance_km == pytest.approx(haversine_km(*AUSTIN, 29.4241, -98.4936), rel=1e-6)
     assert by_id[6].distance_km is None
-    # text + radius + distance order
-    assert ids(loaded, text="clinic", lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50, sort="distance") == [1]
+    # text + radius + distance order ("clinic" finds every clinic: its kind is searchable)
+    assert ids(loaded, text="clinic", lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50, sort="distance") == [1, 2]
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
@@ -234,12 +234,12 @@ def test_text_hits_sorted_by_distance_and_rating(backend: SearchBackend) -> None
 
 def test_prefix_on_the_last_word_only(loaded: SearchBackend) -> None:
     """The word being typed (the last) is completed; earlier words match whole (or with a typo)."""
-    assert ids(loaded, text="austin ketam") == [1]
+    assert ids(loaded, text="austin ketam") == [1, 6]  # 6: an Austin listing, "ketamine clinic" by kind
     assert ids(loaded, text="maria gonz") == [1]
     assert ids(loaded, text="hill count") == [2]
     assert ids(loaded, text="ketam austin") == []
-    assert ids(loaded, text="ketamine aust") == [1]
-    assert ids(loaded, text="ketamne austin") == [1]  # an earlier word with one typo still matches
+    assert ids(loaded, text="ketamine aust") == [1, 6]
+    assert ids(loaded, text="ketamne austin") == [1, 6]  # an earlier word with one typo still matches
 
 
 def test_prefix_match_highlights_the_whole_word(loaded: SearchBackend) -> None:

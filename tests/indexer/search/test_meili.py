@@ -41,7 +41,7 @@ def test_document_round_trip_adds_geo_topics_and_rank() -> None:
                    rating_bayes=4.25)
     out = to_meili(doc)
     assert out["_geo"] == {"lat": 30.0, "lng": -97.0}
-    assert out["topics"] == ["IV infusion", "Telehealth"]
+    assert out["topics"] == ["IV infusion", "Telehealth", "ketamine clinic"]  # documents.search_topics
     assert out["name"] == "A B"
     assert out["rank_rating"] == 4.25
     back = from_meili(out | {"_formatted": {}, "_rankingScore": 0.5})
