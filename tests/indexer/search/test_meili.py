@@ -26,6 +26,7 @@ from indexer.search.meili import (
     to_meili,
     whole_word_highlights,
 )
+from kdir.common.synonyms import synonyms
 from tests.indexer.search.conftest import make_doc
 from tests.indexer.search.meili_stub import DEFAULT_SETTINGS, error, meili_stub
 
@@ -315,3 +316,11 @@ def test_unreachable_server_raises_search_unavailable() -> None:
                  lambda: backend.get(1), backend.count):
         with pytest.raises(SearchUnavailable):
             call()
+
+
+def test_synonyms_setting_is_the_one_table() -> None:
+    assert SETTINGS["synonyms"] == {k: list(v) for k, v in synonyms().items()}
+    current = {"synonyms": {k: list(reversed(v)) for k, v in synonyms().items()}}
+    assert "synonyms" not in settings_drift(current, {"synonyms": SETTINGS["synonyms"]})  # order is no drift
+    stale = {"synonyms": {**current["synonyms"], "old": ["gone"]}}
+    assert settings_drift(stale, {"synonyms": SETTINGS["synonyms"]}) == {"synonyms": SETTINGS["synonyms"]}
