@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ BARE_CITY_MIN_ZIPS = 10
 MAX_CITY_WORDS = 4
 MAX_ALTERNATIVES = 5
 CONNECTORS = frozenset({"in", "near", "around", "nearby"})
+_SCAN_ABOVE = 300  # city names in a prefix's range above which the size-ordered walk is cheaper
 _WORD = re.compile(r"[^\s,;]+")
 _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
 
@@ -99,6 +101,19 @@ def _names() -> list[str]:
     return sorted(_by_name())
 
 
+@lru_cache(maxsize=1)
+def _sizable_names() -> list[str]:
+    """Names of the cities that may be found without a state even with a typo."""
+    return sorted({key for (key, _), c in cities().items() if c.zips >= BARE_CITY_MIN_ZIPS})
+
+
+@lru_cache(maxsize=1)
+def _by_size() -> list[tuple[str, City]]:
+    """(CITY, city) for every city, largest first: short prefixes stop after a few of them."""
+    return sorted(((key, c) for (key, _), c in cities().items()), key=lambda kc: (-kc[1].zips, kc[1].name,
+                                                                                   kc[1].state))
+
+
 @lru_cache(maxsize=64)
 def _state_names(state: str) -> list[str]:
     return sorted(key for key, st in cities() if st == state)
@@ -125,11 +140,11 @@ def _typos(key: str) -> int:
 
 def _fuzzy(key: str, state: str | None) -> tuple[City, ...]:
     """Cities within the typo budget of ``key`` (one edit, two from 9 letters; a swap counts as one), the
-    closest first, then the largest."""
+    closest first, then the largest. Without a state only sizable cities are candidates."""
     typos = _typos(key)
     if not typos:
         return ()
-    names = _state_names(state) if state else _names()
+    names = _state_names(state) if state else _sizable_names()
     found = process.extract(key, names, scorer=OSA.distance, score_cutoff=typos, limit=20, processor=None)
     ranked = sorted(((d, -c.zips, c.state, c) for name, d, _ in found for c in _lookup(name, state)),
                     key=lambda r: r[:3])
@@ -284,12 +299,15 @@ def suggest_places(prefix: str, limit: int = 8) -> list[Place]:
         if state_code(tail) and _lookup(head, state_code(tail)):
             key, state_prefix = head, state_code(tail) or ""
     found: list[City] = []
+    names = _names()
     for name in dict.fromkeys((key, "SAINT " + key[3:] if key.startswith("ST ") else key)):
-        names = _names()
-        i = bisect.bisect_left(names, name)
-        while i < len(names) and names[i].startswith(name):
+        lo, hi = bisect.bisect_left(names, name), bisect.bisect_left(names, name + "\uffff")
+        if hi - lo > _SCAN_ABOVE:  # a short prefix: walk the cities largest first, stop at the limit
+            walk = (c for k, c in _by_size() if k.startswith(name) and _state_matches(c.state, state_prefix))
+            found.extend(itertools.islice(walk, limit))
+            continue
+        for i in range(lo, hi):
             found.extend(c for c in _by_name()[names[i]] if _state_matches(c.state, state_prefix))
-            i += 1
     best = heapq.nsmallest(limit, found, key=lambda c: (-c.zips, c.name, c.state))
     return [_city_place(c) for c in best]
 
