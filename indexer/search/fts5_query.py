@@ -1,9 +1,11 @@
-"""User text -> a safe FTS5 MATCH expression, with prefix matching and typo tolerance.
+"""User text -> a safe FTS5 MATCH expression, with prefix matching, typo tolerance, plural forms and synonyms.
 
 User input never reaches FTS5 syntax: it is cut into word tokens the way the ``unicode61`` tokenizer does,
 and every token is emitted as a double-quoted string (tokens hold no quote characters). Each token becomes a
 group ``("tok" OR "tok"* OR "typo1" ...)`` and the groups are ANDed, so ``"`` or ``NEAR(`` or ``*`` are words
-or nothing, never operators.
+or nothing, never operators. A word's group also holds its plural/singular forms the index has and its
+synonyms from :mod:`kdir.common.synonyms` (a synonym of several words is a quoted FTS5 phrase); a phrase from
+the table typed in the query is one group: ``(synonyms OR (word AND word))``.
 """
 
 from __future__ import annotations
