@@ -18,8 +18,16 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexer.search.query_text import MAX_TERM_LEN, MAX_TERMS, normalise, plural_forms, query_words, tokens
-from kdir.common.synonyms import longest_phrase, synonyms
+from indexer.search.query_text import (
+    MAX_TERM_LEN,
+    MAX_TERMS,
+    normalise,
+    plural_forms,
+    query_words,
+    synonym_table,
+    tokens,
+)
+from kdir.common.synonyms import longest_phrase
 
 __all__ = ["MAX_TERMS", "MAX_TERM_LEN", "Group", "Vocabulary", "highlight", "match_expression", "normalise",
            "parse", "parse_words", "tokens"]
@@ -90,16 +98,10 @@ class Group:
                 or any(g.matches(token) for g in self.parts))
 
 
-def _synonym_key(word: str) -> str | None:
-    """``word`` or its singular/plural form when the synonym table has it ("therapists" -> therapist)."""
-    table = synonyms()
-    return next((w for w in (word, *plural_forms(word)) if w in table), None)
-
-
 def _with_synonyms(group: Group, key: str | None) -> Group:
     if key is None:
         return group
-    also = synonyms()[key]
+    also = synonym_table()[key]
     exact = tuple(dict.fromkeys([*group.exact, *(a for a in also if " " not in a)]))
     return Group(group.word, exact, group.prefix, tuple(a for a in also if " " in a), group.parts)
 
@@ -120,13 +122,12 @@ def _word(word: str, vocab: Vocabulary | None, prefix: bool) -> Group:
 
 
 def _phrase_at(words: Sequence[str], i: int) -> tuple[str, int] | None:
-    """The longest synonym phrase of several words starting at ``words[i]`` (its last word may be plural)."""
-    table = synonyms()
+    """The longest synonym phrase of several words starting at ``words[i]``."""
+    table = synonym_table()
     for n in range(min(longest_phrase(), len(words) - i), 1, -1):
-        head, last = " ".join(words[i:i + n - 1]), words[i + n - 1]
-        for form in (last, *plural_forms(last)):
-            if f"{head} {form}" in table:
-                return f"{head} {form}", n
+        phrase = " ".join(words[i:i + n])
+        if phrase in table:
+            return phrase, n
     return None
 
 
@@ -151,7 +152,8 @@ def parse_words(words: Sequence[str], vocab: Vocabulary | None, prefix_all: bool
             continue
         word = words[i]
         group = _word(word, vocab, prefix_all or i == len(words) - 1)
-        groups.append(_with_synonyms(group, _synonym_key(word)) if vocab is not None else group)
+        key = word if word in synonym_table() else None
+        groups.append(_with_synonyms(group, key) if vocab is not None else group)
         i += 1
     return groups
 

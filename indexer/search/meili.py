@@ -50,8 +50,7 @@ from indexer.search.common import (
     validate_query,
 )
 from indexer.search.documents import clean_text, search_topics
-from indexer.search.query_text import query_words
-from kdir.common.synonyms import synonyms
+from indexer.search.query_text import query_words, synonym_table
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +74,8 @@ SETTINGS: dict[str, Any] = {
     "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True},
     "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     "faceting": {"maxValuesPerFacet": 100},
-    # the one synonym table (kdir.common.synonyms), as FTS5 expands it: phrase -> what it also finds
-    "synonyms": {phrase: list(also) for phrase, also in synonyms().items()},
+    # the one synonym table (kdir.common.synonyms, with plural keys), as FTS5 expands it
+    "synonyms": {phrase: list(also) for phrase, also in synonym_table().items()},
 }
 _UNORDERED = {"filterableAttributes", "sortableAttributes", "disableOnAttributes"}
 #: ``rank_rating``: rating_bayes, or -1 when unrated (a custom ranking rule needs the field in every document)

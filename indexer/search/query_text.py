@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from kdir.common.synonyms import CREDENTIALS, HONORIFICS
+from kdir.common.synonyms import CREDENTIALS, HONORIFICS, synonyms
 
 MAX_TERMS = 10
 MAX_TERM_LEN = 40
@@ -51,6 +52,20 @@ def plural_forms(word: str) -> tuple[str, ...]:
     if word.endswith("s") and not word.endswith("ss"):
         out.append(word[:-1])
     return tuple(f for f in dict.fromkeys(out) if len(f) >= 2 and f != word)
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """:func:`kdir.common.synonyms.synonyms` plus each phrase with its last word's plural/singular forms
+    ("therapists", "ketamine infusions") as keys for the same phrases: what both backends apply."""
+    out = dict(synonyms())
+    for phrase, also in synonyms().items():
+        head, _, last = phrase.rpartition(" ")
+        for form in plural_forms(last):
+            key = f"{head} {form}" if head else form
+            if key not in out:
+                out[key] = tuple(dict.fromkeys((phrase, *also)))
+    return out
 
 
 @dataclass(frozen=True)

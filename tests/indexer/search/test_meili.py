@@ -26,7 +26,7 @@ from indexer.search.meili import (
     to_meili,
     whole_word_highlights,
 )
-from kdir.common.synonyms import synonyms
+from indexer.search.query_text import synonym_table
 from tests.indexer.search.conftest import make_doc
 from tests.indexer.search.meili_stub import DEFAULT_SETTINGS, error, meili_stub
 
@@ -319,8 +319,9 @@ def test_unreachable_server_raises_search_unavailable() -> None:
 
 
 def test_synonyms_setting_is_the_one_table() -> None:
-    assert SETTINGS["synonyms"] == {k: list(v) for k, v in synonyms().items()}
-    current = {"synonyms": {k: list(reversed(v)) for k, v in synonyms().items()}}
+    assert SETTINGS["synonyms"] == {k: list(v) for k, v in synonym_table().items()}
+    assert "psychiatry" in SETTINGS["synonyms"]["psychiatrists"]  # a plural gets its singular's synonyms
+    current = {"synonyms": {k: list(reversed(v)) for k, v in synonym_table().items()}}
     assert "synonyms" not in settings_drift(current, {"synonyms": SETTINGS["synonyms"]})  # order is no drift
     stale = {"synonyms": {**current["synonyms"], "old": ["gone"]}}
     assert settings_drift(stale, {"synonyms": SETTINGS["synonyms"]}) == {"synonyms": SETTINGS["synonyms"]}
