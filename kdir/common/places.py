@@ -6,11 +6,12 @@ clinics"``) and a place (Denver, CO and its coordinates). It understands, at the
 - a ZIP code (``"ketamine 78701"``, ``"near 78701"``; a ZIP elsewhere only after "in"/"near"/"around",
   so a street number such as ``"12345 main"`` stays text);
 - ``"City, ST"``, ``"City ST"``, ``"City, State"`` -- with one typo in the city (``"Austn, TX"``);
-- ``"in City"`` / ``"near City"`` -- any city of that name, the largest (most ZIP codes) first; with one
-  typo only a sizable city (``"ptsd in denvr"``; not "therapy in spanish");
-- a bare city name (``"spravato austin"``) only when it is a sizable city (a name of several words, or
-  :data:`BARE_CITY_MIN_ZIPS` ZIP codes or more): a bare "Sunrise", "Center" or "Stillwater" is more likely
-  part of a clinic's name than a place. Such a guess has ``certain=False``, and its namesakes in other states
+- ``"in City"`` / ``"near City"`` -- the largest city (most ZIP codes) of that name, when it has several
+  words or :data:`SMALL_CITY_MIN_ZIPS` ZIP codes ("clinic in home" is no place); with one typo only a
+  sizable city (``"ptsd in denvr"``; not "therapy in spanish");
+- a bare city name (``"spravato austin"``) only when it is a sizable city (:data:`BARE_CITY_MIN_ZIPS` ZIP
+  codes or more; a name of several words from :data:`SMALL_CITY_MIN_ZIPS`): a bare "Sunrise", "Center",
+  "Stillwater" or "New Hope" is more likely part of a clinic's name than a place. Such a guess has ``certain=False``, and its namesakes in other states
   are in ``alternatives`` for a "did you mean" line.
 
 Anything not understood returns None: the caller keeps everything the patient typed. :func:`suggest_places`
@@ -34,6 +35,9 @@ from kdir.common.us_states import state_code
 
 #: A bare city name (no state, no "in"/"near") is taken as a place only from this many ZIP codes up.
 BARE_CITY_MIN_ZIPS = 10
+#: A city name of several words typed bare, or a one-word name after "in"/"near", from this many ZIP codes up
+#: ("clinic in home" is not Home, KS; "ketamine new hope" not New Hope, MN).
+SMALL_CITY_MIN_ZIPS = 3
 MAX_CITY_WORDS = 4
 MAX_ALTERNATIVES = 5
 CONNECTORS = frozenset({"in", "near", "around", "nearby"})
@@ -228,7 +232,7 @@ def _after_connector(words: _Words) -> PlaceInText | None:
             continue
         key = words.key(start, n)
         matches = _lookup(key, None) or tuple(c for c in _fuzzy(key, None) if c.zips >= BARE_CITY_MIN_ZIPS)
-        if matches:
+        if matches and (n - start > 1 or matches[0].zips >= SMALL_CITY_MIN_ZIPS):
             return PlaceInText(words.without(start, n), _city_place(matches[0]), words.typed(start, n),
                                alternatives=tuple(_city_place(c) for c in matches[1:MAX_ALTERNATIVES + 1]))
     return None
@@ -240,7 +244,7 @@ def _bare_city(words: _Words) -> PlaceInText | None:
     if city is None:
         return None
     start, matches = city
-    if n - start == 1 and " " not in matches[0].name and matches[0].zips < BARE_CITY_MIN_ZIPS:
+    if matches[0].zips < (BARE_CITY_MIN_ZIPS if n - start == 1 else SMALL_CITY_MIN_ZIPS):
         return None
     return PlaceInText(words.without(start, n), _city_place(matches[0]), words.typed(start, n), certain=False,
                        alternatives=tuple(_city_place(c) for c in matches[1:MAX_ALTERNATIVES + 1]))

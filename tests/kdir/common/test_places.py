@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kdir.common.geo import cities, zip_info
-from kdir.common.places import BARE_CITY_MIN_ZIPS, split_place, suggest_places
+from kdir.common.places import BARE_CITY_MIN_ZIPS, SMALL_CITY_MIN_ZIPS, split_place, suggest_places
 
 
 @pytest.mark.parametrize(("typed", "text", "label", "certain"), [
@@ -54,14 +54,18 @@ def test_a_bare_city_is_the_largest_namesake_with_the_others_as_alternatives() -
     "IV infusion, PTSD, Sunrise",  # the search box's example: Sunrise is a clinic here, not Sunrise, FL
     "Stillwater", "ketamine infusion center", "12345 main",  # small towns' names; a street number
     "Alan Reyes MD", "dr reyes", "ketamine", "ketamine in Texas", "therapy in spanish", "", "   ",
+    "ketamine near me", "clinic in home", "ketamine new hope", "Sam Patel, PA", "ketamine or spravato",
 ])
 def test_no_place_understood_keeps_the_text(typed: str) -> None:
     assert split_place(typed) is None
 
 
 def test_small_towns_need_a_state_or_in() -> None:
-    assert cities()[("SUNRISE", "FL")].zips < BARE_CITY_MIN_ZIPS
+    assert SMALL_CITY_MIN_ZIPS <= cities()[("SUNRISE", "FL")].zips < BARE_CITY_MIN_ZIPS
     assert split_place("ketamine in sunrise") is not None
+    assert cities()[("HOME", "KS")].zips < SMALL_CITY_MIN_ZIPS
+    found = split_place("ketamine in home, ks")
+    assert found is not None and found.label == "Home, KS"
     found = split_place("ketamine Sunrise, FL")
     assert found is not None and found.label == "Sunrise, FL" and found.text == "ketamine"
 
