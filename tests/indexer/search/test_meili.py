@@ -325,3 +325,15 @@ def test_synonyms_setting_is_the_one_table() -> None:
     assert "synonyms" not in settings_drift(current, {"synonyms": SETTINGS["synonyms"]})  # order is no drift
     stale = {"synonyms": {**current["synonyms"], "old": ["gone"]}}
     assert settings_drift(stale, {"synonyms": SETTINGS["synonyms"]}) == {"synonyms": SETTINGS["synonyms"]}
+
+
+def test_query_words_sent_and_credentials_relaxed_on_zero_hits() -> None:
+    """Honorifics never reach Meilisearch; a typed credential that finds nothing is dropped in a second
+    request (the stub answers every search with zero hits)."""
+    with meili_stub() as (url, stub):
+        backend = MeiliBackend(url, index="providers")
+        backend.upsert([make_doc(1, "A")])
+        backend.search(SearchQuery(text="Dr. Reyes"))
+        backend.search(SearchQuery(text="Dr. Alan Reyes, MD"))
+        sent = [r.body["q"] for r in stub.sent("POST", "/indexes/providers/search")]
+        assert sent == ["reyes", "alan reyes md", "alan reyes"]
