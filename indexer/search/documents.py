@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import Affiliation, Credential, Provider, RatingSummary
-from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from kdir.common.synonyms import listing_terms
+from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",
@@ -36,6 +37,14 @@ def clean_text(value: Any, limit: int = 500) -> str | None:
         return None
     text = _SPACES.sub(" ", _CONTROL.sub(" ", str(value))).strip()
     return text[:limit] or None
+
+
+def search_topics(doc: Mapping[str, Any]) -> list[str]:
+    """What a listing offers and is, in searchable words (both backends index exactly these, after the name,
+    practitioners and place): the labels of its vocabulary codes, then its kind and flags
+    (:func:`kdir.common.synonyms.listing_terms`: "ketamine clinic", "psychiatrist", "licensed therapist")."""
+    codes = [*(doc.get("modalities") or []), *(doc.get("conditions") or []), *(doc.get("services") or [])]
+    return [*(LABELS.get(c, c) for c in codes), *listing_terms(doc)]
 
 
 def _codes(values: Any, vocabulary: Sequence[str]) -> list[str]:

@@ -29,9 +29,10 @@ from indexer.search import bitset
 from indexer.search.base import SearchQuery, SearchResult, SearchUnavailable
 from indexer.search.bitset import Snapshot
 from indexer.search.common import BITS, doc_mask, validate_query
-from indexer.search.fts5_query import Vocabulary, build_vocabulary, tokens
+from indexer.search.fts5_query import Vocabulary, build_vocabulary
 from indexer.search.fts5_schema import SCHEMA, clean_doc, fts_row
 from indexer.search.fts5_search import Search
+from indexer.search.query_text import tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 _BATCH = 1000

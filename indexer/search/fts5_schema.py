@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.search.common import PRACTITIONER_SEPARATOR
-from indexer.search.documents import clean_text
-from kdir.common.vocabulary import LABELS
+from indexer.search.documents import clean_text, search_topics
 
 #: bm25 column weights: name > practitioners > ids (NPI, exact) > place > topics.
 WEIGHTS = (10.0, 5.0, 3.0, 1.0, 4.0)
@@ -32,8 +31,7 @@ SCHEMA = (
 
 
 def topics(doc: dict[str, Any]) -> str:
-    codes = [*doc.get("modalities", []), *doc.get("conditions", []), *doc.get("services", [])]
-    return " ; ".join(LABELS.get(c, c) for c in codes)
+    return " ; ".join(search_topics(doc))
 
 
 def clean_doc(doc: dict[str, Any]) -> dict[str, Any]:

@@ -30,8 +30,9 @@ from indexer.search.common import (
     practitioner_highlight,
     required_mask,
 )
-from indexer.search.fts5_query import Vocabulary, highlight, parse
+from indexer.search.fts5_query import Group, Vocabulary, highlight, parse_words
 from indexer.search.fts5_schema import WEIGHTS
+from indexer.search.query_text import query_words
 
 
 class IndexReader(Protocol):
@@ -59,7 +60,10 @@ class Search:
         self.weights = ", ".join(str(w) for w in WEIGHTS)
         self.point = (float(q.lat), float(q.lon)) if q.lat is not None and q.lon is not None else None
         self.backend = backend
-        self.groups = parse(q.text, backend.vocabulary()) if q.text.strip() else []
+        words = query_words(q.text) if q.text.strip() else None
+        vocab = backend.vocabulary() if words and words.words else None
+        self.groups: list[Group] = parse_words(words.words, vocab) if words else []
+        self.relaxed = parse_words(words.relaxed, vocab) if words and words.relaxed else None
         self.match = " AND ".join(g.fts() for g in self.groups) if self.groups else None
         self.distances: dict[int, float] = {}
         self.text_count = 0
@@ -214,6 +218,10 @@ class Search:
         if q.text.strip() and not self.match:  # text without a searchable word matches nothing
             return SearchResult(total=0, hits=[], facets=facets_from_bit_counts(0, [0] * len(BITS)) if q.facets else {})
         f = self.filtered()
+        if not f and self.relaxed:  # typed credentials ("Reyes MD") that no listing has: search without them
+            self.groups, self.relaxed = self.relaxed, None
+            self.match = " AND ".join(g.fts() for g in self.groups)
+            f = self.filtered()
         total = f.bit_count()
         facets: dict[str, dict[str, int]] = {}
         if q.facets:

@@ -49,10 +49,9 @@ from indexer.search.common import (
     required_mask,
     validate_query,
 )
-from indexer.search.documents import clean_text
-from indexer.search.fts5_query import tokens
+from indexer.search.documents import clean_text, search_topics
+from indexer.search.query_text import query_words, synonym_table
 from kdir.common.filters import BY_NAME, FIELDS
-from kdir.common.vocabulary import LABELS
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +74,8 @@ SETTINGS: dict[str, Any] = {
     "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True},
     "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     "faceting": {"maxValuesPerFacet": 100},
+    # the one synonym table (kdir.common.synonyms, with plural keys), as FTS5 expands it
+    "synonyms": {phrase: list(also) for phrase, also in synonym_table().items()},
 }
 _UNORDERED = {"filterableAttributes", "sortableAttributes", "disableOnAttributes"}
 #: ``rank_rating``: rating_bayes, or -1 when unrated (a custom ranking rule needs the field in every document)
@@ -103,13 +104,20 @@ def _normalise(key: str, value: Any) -> Any:
     return value
 
 
+def _synonym_sets(value: Any) -> dict[str, frozenset[str]]:
+    return {str(k): frozenset(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 def settings_drift(current: Mapping[str, Any], wanted: Mapping[str, Any] = SETTINGS) -> dict[str, Any]:
     """The part of ``wanted`` the index does not have yet ({} when in sync). Only the keys we set are compared
     (the server reports every setting, with defaults); attribute sets compare unordered."""
     drift: dict[str, Any] = {}
     for key, value in wanted.items():
         have = current.get(key)
-        if isinstance(value, dict):
+        if key == "synonyms":  # the whole table is replaced; lists compare unordered
+            if _synonym_sets(value) != _synonym_sets(have):
+                drift[key] = value
+        elif isinstance(value, dict):
             have = have if isinstance(have, dict) else {}
             if any(_normalise(k, v) != _normalise(k, have.get(k)) for k, v in value.items()):
                 drift[key] = value
@@ -220,8 +228,7 @@ def to_meili(doc: dict[str, Any]) -> dict[str, Any]:
     out["practitioners"] = [p for p in (clean_text(x, 300) for x in doc.get("practitioners") or []) if p]
     if isinstance(doc.get("lat"), int | float) and isinstance(doc.get("lon"), int | float):
         out["_geo"] = {"lat": float(doc["lat"]), "lng": float(doc["lon"])}
-    codes = [*doc.get("modalities", []), *doc.get("conditions", []), *doc.get("services", [])]
-    out["topics"] = [LABELS.get(c, c) for c in codes]
+    out["topics"] = search_topics(doc)
     bayes = doc.get("rating_bayes")
     out["rank_rating"] = float(bayes) if isinstance(bayes, int | float) else UNRATED
     return out
@@ -404,7 +411,8 @@ class MeiliBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         validate_query(query)
-        words = tokens(query.text)
+        typed = query_words(query.text)
+        words = list(typed.words)
         empty = {f: {} for f in FACET_FIELDS} if query.facets else {}
         if query.text.strip() and not words:
             return SearchResult(total=0, hits=[], facets=empty)
@@ -412,6 +420,10 @@ class MeiliBackend:
         try:
             raw = self._call(self.client.index(self.index_uid).search, " ".join(words), params,
                              keep=("index_not_found",))
+            if not raw.get("hits") and not raw.get("totalHits") and typed.relaxed:
+                # typed credentials ("Reyes MD") that no listing has: search without them, as FTS5 does
+                raw = self._call(self.client.index(self.index_uid).search, " ".join(typed.relaxed), params,
+                                 keep=("index_not_found",))
         except MeilisearchApiError:
             return SearchResult(total=0, hits=[], facets=empty)
         point = (float(query.lat), float(query.lon)) if query.lat is not None and query.lon is not None else None

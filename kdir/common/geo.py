@@ -46,19 +46,40 @@ def zip_table() -> dict[str, ZipInfo]:
     return table
 
 
+class City(NamedTuple):
+    """A city of a state: its name as the ZIP table prints it, mean coordinates and how many ZIP codes name it
+    (primary or accepted name: a rough measure of its size)."""
+
+    name: str
+    state: str
+    lat: float
+    lon: float
+    zips: int
+
+
 @lru_cache(maxsize=1)
-def city_table() -> dict[tuple[str, str], tuple[float, float]]:
-    """(CITY, ST) -> mean coordinates of the ZIP codes that name it (primary or accepted city name)."""
+def cities() -> dict[tuple[str, str], City]:
+    """(CITY, ST) -> :class:`City`, over the ZIP codes with coordinates; loaded once per process."""
     acc: dict[tuple[str, str], list[float]] = {}
+    names: dict[tuple[str, str], str] = {}
     for info in zip_table().values():
         if info.lat is None or info.lon is None:
             continue
-        for city in (info.city, *info.other_cities):
-            s = acc.setdefault((city_key(city), info.state), [0.0, 0.0, 0.0])
+        for i, city in enumerate((info.city, *info.other_cities)):
+            key = (city_key(city), info.state)
+            s = acc.setdefault(key, [0.0, 0.0, 0.0])
             s[0] += info.lat
             s[1] += info.lon
             s[2] += 1
-    return {k: (v[0] / v[2], v[1] / v[2]) for k, v in acc.items()}
+            if i == 0 or key not in names:  # a primary name's spelling wins
+                names[key] = city
+    return {k: City(names[k], k[1], v[0] / v[2], v[1] / v[2], int(v[2])) for k, v in acc.items()}
+
+
+@lru_cache(maxsize=1)
+def city_table() -> dict[tuple[str, str], tuple[float, float]]:
+    """(CITY, ST) -> mean coordinates of the ZIP codes that name it (primary or accepted city name)."""
+    return {k: (c.lat, c.lon) for k, c in cities().items()}
 
 
 def city_key(city: str) -> str:
@@ -144,6 +165,7 @@ def regenerate(path: Path = _TABLE_FILE) -> int:
     with gzip.GzipFile(path, "wb", mtime=0) as fh:
         fh.write((text + "\n".join(sorted(rows)) + "\n").encode("utf-8"))
     zip_table.cache_clear()
+    cities.cache_clear()
     city_table.cache_clear()
     return len(rows)
 

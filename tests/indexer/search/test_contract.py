@@ -10,6 +10,7 @@ import pytest
 from indexer.search.base import FACET_FIELDS, HL_END, HL_START, SearchBackend, SearchQuery, SearchUnavailable
 from indexer.search.common import haversine_km
 from kdir.common.filters import where
+from kdir.common.places import split_place
 from tests.indexer.search.conftest import MEILI_URL, make_doc, meili_key, meili_only
 
 AUSTIN = (30.2672, -97.7431)
@@ -109,8 +110,8 @@ def test_geo_radius_and_distance_sort(loaded: SearchBackend) -> None:
     assert by_id[1].distance_km == pytest.approx(0.0, abs=0.01)
     assert by_id[4].distance_km == pytest.approx(haversine_km(*AUSTIN, 29.4241, -98.4936), rel=1e-6)
     assert by_id[6].distance_km is None
-    # text + radius + distance order
-    assert ids(loaded, text="clinic", lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50, sort="distance") == [1]
+    # text + radius + distance order ("clinic" finds every clinic: its kind is searchable)
+    assert ids(loaded, text="clinic", lat=AUSTIN[0], lon=AUSTIN[1], radius_km=50, sort="distance") == [1, 2]
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
@@ -236,12 +237,12 @@ def test_text_hits_sorted_by_distance_and_rating(backend: SearchBackend) -> None
 
 def test_prefix_on_the_last_word_only(loaded: SearchBackend) -> None:
     """The word being typed (the last) is completed; earlier words match whole (or with a typo)."""
-    assert ids(loaded, text="austin ketam") == [1]
+    assert ids(loaded, text="austin ketam") == [1, 6]  # 6: an Austin listing, "ketamine clinic" by kind
     assert ids(loaded, text="maria gonz") == [1]
     assert ids(loaded, text="hill count") == [2]
     assert ids(loaded, text="ketam austin") == []
-    assert ids(loaded, text="ketamine aust") == [1]
-    assert ids(loaded, text="ketamne austin") == [1]  # an earlier word with one typo still matches
+    assert ids(loaded, text="ketamine aust") == [1, 6]
+    assert ids(loaded, text="ketamne austin") == [1, 6]  # an earlier word with one typo still matches
 
 
 def test_prefix_match_highlights_the_whole_word(loaded: SearchBackend) -> None:
@@ -330,3 +331,119 @@ def test_rebuild_leaves_no_temporary_index(backend: SearchBackend) -> None:
     assert left == []
     assert backend.count() == 6
     assert sorted(ids(backend, modalities=["iv_infusion"])) == [1, 3]
+
+
+# -- issue 14: natural queries -------------------------------------------------------------------------------
+def natural() -> list[dict[str, Any]]:
+    """Listings as patients look for them: by abbreviation, synonym, plural, a clinician's surname (with "Dr."
+    or a typo), the first word of a clinic's name."""
+    return [
+        make_doc(71, "Sunrise Ketamine Clinic", city="Austin", region="TX", postal_code="78701", lat=30.265,
+                 lon=-97.745, modalities=["iv_infusion", "im_injection", "esketamine_nasal"],
+                 conditions=["depression", "ptsd"],
+                 services=["integration_therapy"], psychiatrist=True, therapist=True,
+                 practitioners=["Alan Reyes, DO", "Maria Chen, LCSW"]),
+        make_doc(72, "Stillwater Behavioral Health", city="Denver", region="CO", postal_code="80202",
+                 lat=39.745, lon=-104.99, modalities=["esketamine_nasal"],
+                 conditions=["treatment_resistant_depression"], services=["spravato_rems_certified"],
+                 practitioners=["Kate Brennan, PMHNP-BC"]),
+        make_doc(73, "Blue Ridge KAP Collective", city="Asheville", region="NC", postal_code="28801",
+                 modalities=["oral_sublingual", "at_home"], conditions=["anxiety"],
+                 services=["ketamine_assisted_psychotherapy"], therapist=True),
+        make_doc(74, "Rose City Spravato Psychiatry", city="Portland", region="OR", postal_code="97205",
+                 modalities=["esketamine_nasal"], conditions=["depression"], psychiatrist=True),
+        make_doc(75, "Harbor Trauma Recovery", city="Boston", region="MA", postal_code="02108",
+                 modalities=["oral_sublingual"], conditions=["anxiety"]),
+        make_doc(76, "Denver Infusion Center", city="Denver", region="CO", postal_code="80203", lat=39.731,
+                 lon=-104.983,
+                 modalities=["iv_infusion"], conditions=["chronic_pain"]),
+        make_doc(77, "Sam Patel, PMHNP-BC", kind="practitioner", city="Phoenix", region="AZ", postal_code="85004",
+                 modalities=["oral_sublingual"], services=["ketamine_assisted_psychotherapy", "telehealth"],
+                 telehealth=True),
+    ]
+
+
+@pytest.fixture
+def natural_index(backend: SearchBackend) -> SearchBackend:
+    assert backend.upsert(natural()) == 7
+    return backend
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("KAP", [73, 77]),  # the abbreviation: in a name, and the service's label
+    ("ketamine assisted psychotherapy", [73, 77]),
+    ("TRD", [72]),
+    ("treatment resistant depression", [72]),
+    ("Spravato", [71, 72, 74]),
+    ("esketamine", [71, 72, 74]),
+    ("ketamine infusion", [71, 76]),  # = IV infusion
+    ("intravenous", [71, 76]),
+    ("IM", [71]),  # = intramuscular injection
+    ("intramuscular", [71]),
+    ("PTSD", [71, 75]),  # = trauma, both ways
+    ("trauma", [71, 75]),
+    ("psychiatrist", [71, 74]),  # the registry taxonomy flag (and "Psychiatry" in a name)
+    ("nurse practitioner", [72, 77]),
+    ("NP", [72, 77]),
+    ("PMHNP", [72, 77]),
+    ("therapist", [71, 73]),  # a licensed mental-health professional on the team
+    ("counselor", [71, 73]),
+    ("LCSW", [71]),
+    ("at home", [73]),
+    ("at-home", [73]),
+])
+def test_abbreviations_and_synonyms(natural_index: SearchBackend, text: str, expected: list[int]) -> None:
+    assert sorted(ids(natural_index, text=text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("infusions", [71, 76]),
+    ("therapists", [71, 73]),
+    ("clinics denver", [72, 76]),  # every clinic is a "ketamine clinic"; the clinician is not
+    ("psychiatrists", [71, 74]),
+])
+def test_plural_forms(natural_index: SearchBackend, text: str, expected: list[int]) -> None:
+    assert sorted(ids(natural_index, text=text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dr. Reyes", [71]),  # the honorific is not a word to find
+    ("Doctor Reyes", [71]),
+    ("Reyse", [71]),  # a swap of two letters
+    ("Dr. Reyse", [71]),
+    ("Brenan", [72]),  # one letter missing
+    ("brenan pmhnp", [72]),
+    ("Stillwater", [72]),  # the first word of a clinic's name
+    ("Alan Reyes MD", [71]),  # a credential he does not have does not empty the search
+    ("Reyes, DO", [71]),
+    ("Kate Brennan, PMHNP-BC", [72]),
+    ("Dr.", []),
+])
+def test_partial_and_misspelled_names(natural_index: SearchBackend, text: str, expected: list[int]) -> None:
+    assert sorted(ids(natural_index, text=text)) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("spravato austin", [71]),
+    ("ketamine near 78701", [71]),
+    ("ketamine clinics in Denver, CO", [72, 76]),
+    ("IV ketamine 80202", [76]),
+    ("Austn, TX", [71]),
+])
+def test_a_place_inside_the_text(natural_index: SearchBackend, typed: str, expected: list[int]) -> None:
+    """kdir.common.places splits the place off; the rest is searched around it (as the web does)."""
+    found = split_place(typed)
+    assert found is not None
+    assert sorted(ids(natural_index, text=found.text, lat=found.lat, lon=found.lon, radius_km=50)) == expected
+
+
+def test_typed_credentials_narrow_when_some_listing_has_them(natural_index: SearchBackend) -> None:
+    assert ids(natural_index, text="chen lcsw") == [71]
+    assert sorted(ids(natural_index, text="pmhnp")) == [72, 77]  # alone, a credential is the search
+
+
+def test_the_search_box_example_finds_results(natural_index: SearchBackend) -> None:
+    """web/templates/public/search.html: placeholder="e.g. IV infusion, PTSD, Sunrise"."""
+    assert ids(natural_index, text="IV infusion, PTSD, Sunrise") == [71]
+    for example in ("IV infusion", "PTSD", "Sunrise"):
+        assert 71 in ids(natural_index, text=example)

@@ -104,10 +104,11 @@ def test_match_expression_quotes_everything() -> None:
 
 def test_completions_and_typos_use_the_vocabulary() -> None:
     vocab = build_vocabulary([("ketamine",), ("clinic",), ("clinics",), ("denver",), ("80202",)], 1)
-    groups = {g.word: g for g in parse("ketam clinc denvre 80203", vocab, prefix_all=True)}
+    groups = {g.word: g for g in parse("ketam clinc denvre dinvar 80203", vocab, prefix_all=True)}
     assert groups["ketam"].exact == ("ketam", "ketamine")
     assert groups["clinc"].exact == ("clinc", "clinic")  # one edit for a 5-letter word
-    assert groups["denvre"].exact == ("denvre",)  # a transposition is two edits: too far for 6 letters
+    assert groups["denvre"].exact == ("denvre", "denver")  # a swap of two letters is one edit (as Meilisearch)
+    assert groups["dinvar"].exact == ("dinvar",)  # two edits: too far for 6 letters
     assert groups["80203"].exact == ("80203",)  # numbers never get typo variants
     many = build_vocabulary([(f"ab{i:03d}",) for i in range(50)], 1)
     assert parse("ab", many)[0].prefix == "ab"  # too many completions: a real prefix query

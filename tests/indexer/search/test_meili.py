@@ -26,6 +26,7 @@ from indexer.search.meili import (
     to_meili,
     whole_word_highlights,
 )
+from indexer.search.query_text import synonym_table
 from kdir.common.filters import where
 from tests.indexer.search.conftest import make_doc
 from tests.indexer.search.meili_stub import DEFAULT_SETTINGS, error, meili_stub
@@ -42,7 +43,7 @@ def test_document_round_trip_adds_geo_topics_and_rank() -> None:
                    rating_bayes=4.25)
     out = to_meili(doc)
     assert out["_geo"] == {"lat": 30.0, "lng": -97.0}
-    assert out["topics"] == ["IV infusion", "Telehealth"]
+    assert out["topics"] == ["IV infusion", "Telehealth", "ketamine clinic"]  # documents.search_topics
     assert out["name"] == "A B"
     assert out["rank_rating"] == 4.25
     back = from_meili(out | {"_formatted": {}, "_rankingScore": 0.5})
@@ -315,3 +316,24 @@ def test_unreachable_server_raises_search_unavailable() -> None:
                  lambda: backend.get(1), backend.count):
         with pytest.raises(SearchUnavailable):
             call()
+
+
+def test_synonyms_setting_is_the_one_table() -> None:
+    assert SETTINGS["synonyms"] == {k: list(v) for k, v in synonym_table().items()}
+    assert "psychiatry" in SETTINGS["synonyms"]["psychiatrists"]  # a plural gets its singular's synonyms
+    current = {"synonyms": {k: list(reversed(v)) for k, v in synonym_table().items()}}
+    assert "synonyms" not in settings_drift(current, {"synonyms": SETTINGS["synonyms"]})  # order is no drift
+    stale = {"synonyms": {**current["synonyms"], "old": ["gone"]}}
+    assert settings_drift(stale, {"synonyms": SETTINGS["synonyms"]}) == {"synonyms": SETTINGS["synonyms"]}
+
+
+def test_query_words_sent_and_credentials_relaxed_on_zero_hits() -> None:
+    """Honorifics never reach Meilisearch; a typed credential that finds nothing is dropped in a second
+    request (the stub answers every search with zero hits)."""
+    with meili_stub() as (url, stub):
+        backend = MeiliBackend(url, index="providers")
+        backend.upsert([make_doc(1, "A")])
+        backend.search(SearchQuery(text="Dr. Reyes"))
+        backend.search(SearchQuery(text="Dr. Alan Reyes, MD"))
+        sent = [r.body["q"] for r in stub.sent("POST", "/indexes/providers/search")]
+        assert sent == ["reyes", "alan reyes md", "alan reyes"]
