@@ -19,7 +19,7 @@ from indexer.db.models import CrawlRun, Source
 from indexer.locks import LockHeld, lease, lease_store
 from indexer.storage import ObservationStore
 from kdir.common.config import Settings
-from kdir.scheduler.jobs import SourceJob
+from kdir.common.schedule import SourceJob
 
 log = logging.getLogger("kdir.scheduler")
 LOCK_TTL_S = 300.0  # renewed every TTL/3 while a cycle runs; a crashed holder frees the source after this

@@ -18,7 +18,8 @@ from indexer.db.models import CrawlRun, Provider, Source
 from indexer.locks import DbLeases, LockHeld, lease
 from kdir.cli import main
 from kdir.common.config import Settings
-from kdir.scheduler.jobs import RetryPolicy, ScheduleError, job_for, load_jobs, parse_schedule
+from kdir.common.schedule import RetryPolicy, ScheduleError, parse_schedule
+from kdir.scheduler.jobs import job_for, load_jobs
 from kdir.scheduler.service import build_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from web.search_params import _city_index, _zip_index
+from web.public.search_params import _city_index, _zip_index
 from web.warmup import warm_up
 
 

@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
-from web.accounts import role_required
+from web.auth.accounts import role_required
 from web.extensions import get_db, get_search
-from web.mod_forms import (
+from web.moderation.forms import (
     ApproveForm,
     ClearOverrideForm,
     EditFieldForm,
@@ -42,7 +42,7 @@ from web.mod_forms import (
     ResolveFlagForm,
     SplitForm,
 )
-from web.mod_review import REASON_LABELS, review_context, review_queue
+from web.moderation.queries import REASON_LABELS, review_context, review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
