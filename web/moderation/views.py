@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
+from indexer.publish import publish_outbox
 from web.auth.accounts import role_required
 from web.extensions import get_db, get_search
 from web.moderation.forms import (
@@ -60,8 +61,6 @@ def actor() -> Actor:
 def publish_now() -> bool:
     """Apply the search outbox now; on failure the outbox keeps the changes for the next publish."""
     try:
-        from indexer.publish import publish_outbox
-
         publish_outbox(get_db(), get_search())
         return True
     except Exception as exc:  # noqa: BLE001 - search may be down; the database change is committed
