@@ -48,12 +48,6 @@ def cycle_command(name: str, trigger: str) -> list[str]:
     return [sys.executable, "-m", "kdir.cli", "schedule", "--once", name, "--trigger", trigger]
 
 
-def spawn_cycle(settings: Settings, name: str, trigger: str = "schedule") -> subprocess.Popen[bytes]:
-    """Start one cycle of source ``name`` in a child process; returns at once."""
-    return subprocess.Popen(cycle_command(name, trigger), env=settings_env(settings), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
 def _child_cycle(settings: Settings, name: str, trigger: str) -> tuple[int, str]:
     """One cycle in a child process, waited for: its exit code and its last line (summary or error)."""
     proc = subprocess.run(cycle_command(name, trigger), env=settings_env(settings), stdin=subprocess.DEVNULL,
