@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db.models import RunRequest, utcnow
 
 ACTIVE = ("queued", "running")
+#: A request still "running" this long after its start lost its scheduler (killed mid-cycle): it no longer
+#: blocks a new request and is marked failed. Cycles are bounded well below this by the crawl's own limits.
+ABANDONED_AFTER = timedelta(hours=6)
 
 
 class AlreadyRequested(Exception):
@@ -34,8 +38,15 @@ class Claimed:
     requested_by: str
 
 
-def request_run(session: Session, source_key: str, requested_by: str) -> RunRequest:
+def request_run(session: Session, source_key: str, requested_by: str, *,
+                abandoned_after: timedelta = ABANDONED_AFTER) -> RunRequest:
     """Queue a run of ``source_key`` (caller commits). Raises AlreadyRequested while one is queued or running."""
+    session.execute(update(RunRequest)
+                    .where(RunRequest.source_key == source_key, RunRequest.status == "running",
+                           RunRequest.started_at < utcnow() - abandoned_after)
+                    .values(status="failed", finished_at=utcnow(),
+                            error="abandoned: the scheduler stopped before the run finished")
+                    .execution_options(synchronize_session=False))
     status = session.scalar(select(RunRequest.status).where(RunRequest.source_key == source_key,
                                                             RunRequest.status.in_(ACTIVE)).limit(1))
     if status is not None:

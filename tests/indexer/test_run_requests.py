@@ -36,6 +36,24 @@ def test_request_claim_finish(db: Any) -> None:
         assert [r.source_key for r in recent(s)] == ["nppes", "osm", "nppes"]
 
 
+def test_a_request_abandoned_by_a_dead_scheduler_stops_blocking(db: Any) -> None:
+    from datetime import timedelta
+
+    with db.session() as s:
+        first = request_run(s, "osm", "root").id
+        s.commit()
+    assert claim(db.factory, "killed-scheduler") is not None
+    with db.session() as s:
+        with pytest.raises(AlreadyRequested):
+            request_run(s, "osm", "ann")  # still within the time a run may take
+        s.rollback()
+        again = request_run(s, "osm", "ann", abandoned_after=timedelta(0)).id
+        s.commit()
+        old = s.get(RunRequest, first)
+        assert (old.status, old.error) == ("failed", "abandoned: the scheduler stopped before the run finished")
+        assert [r.id for r in active(s)] == [again]
+
+
 def test_concurrent_claimers_never_share_a_request(db: Any) -> None:
     n = 40
     with db.session() as s:
