@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from indexer.db import Database  # noqa: E402
 from indexer.search.base import SearchQuery  # noqa: E402
 from kdir.common.config import Settings  # noqa: E402
-from web.search_params import parse_search  # noqa: E402
+from web.public.search_params import parse_search  # noqa: E402
 
 
 def _synthetic_documents(n: int):  # type: ignore[no-untyped-def]

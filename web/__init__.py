@@ -1,27 +1,32 @@
 """The Flask site: patient search, provider pages, guide, JSON API, moderation and operations.
 
-Reads through the indexer (database + search backend) and never crawls.
+Reads through the indexer (database + search backend) and never crawls. One package per feature
+(``web.public``, ``web.api``, ``web.moderation``, ``web.ops``, ``web.auth``); the shared pieces (extensions,
+rate-limit storage, security headers and Jinja helpers, warm-up) live at this level.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kdir.common.config import Settings
-
-#: Rate limit of the "Report a problem" form, on top of Settings.ratelimit.
-REPORT_LIMIT = "10/hour"
+from web import extensions
+from web.api import views as api
+from web.auth import views as auth
+from web.moderation import views as moderation
+from web.ops import views as ops
+from web.public import views as public
+from web.warmup import warm_up
 
 
 def create_app(settings: Settings | None = None, *, db: Any = None, search: Any = None,
                config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``db`` (indexer.db.Database) and ``search`` (a SearchBackend) may be injected by
     tests and the demo; otherwise they are opened from ``settings``."""
-    from web import accounts, extensions
-    from web.blueprints import api, auth, moderation, ops, public
-
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
@@ -39,25 +44,12 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
     if config:
         app.config.update(config)
     if settings.trusted_proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         n = settings.trusted_proxies  # client address and scheme from the proxies' X-Forwarded-* headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     extensions.init_app(app, settings, db=db, search=search)
-    accounts.init_app(app)
     for bp in (public.bp, api.bp, auth.bp, moderation.bp, ops.bp):
         app.register_blueprint(bp)
-    limiter = app.extensions["kdir_limiter"]
-    limiter.limit(settings.ratelimit)(public.bp)
-    limiter.limit(settings.ratelimit)(api.bp)
-    # A decorated limit only runs inside its wrapper: install the wrapped view.
-    app.view_functions["public.report"] = limiter.limit(REPORT_LIMIT, methods=["POST"])(public.report)
-    limiter.exempt(api.openapi_document_view)
     public.init_app(app)
     if not app.config.get("TESTING"):
-        import threading
-
-        from web.warmup import warm_up
-
         threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
     return app

@@ -1,4 +1,8 @@
-"""Per-app services: database, search backend, CSRF, rate limiter, security headers."""
+"""The web's Flask extensions, created once here and bound to each app by :func:`init_app` (called by
+``create_app``), plus the per-app services: database and search backend.
+
+Rate limits live in one shared store (see :mod:`web.ratelimit`) so they hold across gunicorn workers.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,41 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from indexer.db import Database
+from indexer.search import open_backend
 from kdir.common.config import Settings
+from web import security
+from web.ratelimit import storage_config
 
 
 def client_key() -> str:
-    """The rate-limit key: the client address, kept only as a short-lived counter key (never logged)."""
-    return request.remote_addr or "unknown"
+    """The rate-limit key: the client address, kept only as a short-lived counter key (never logged). The
+    app's ``KDIR_RATELIMIT_PREFIX`` keeps apps that share a store (tests) apart."""
+    return f"{current_app.config.get('KDIR_RATELIMIT_PREFIX', 'kdir')}:{request.remote_addr or 'unknown'}"
+
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=client_key, strategy="fixed-window", headers_enabled=True)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.session_protection = "basic"
 
 
 def init_app(app: Flask, settings: Settings, *, db: Any = None, search: Any = None) -> None:
-    from web import security
-
     if db is None:
-        from indexer.db import Database
-
         db = Database.connect(settings.database_url, migrate=False)
     app.extensions["kdir_db"] = db
     app.extensions["kdir_search"] = search  # opened lazily by get_search() when None
-    if "csrf" not in app.extensions:
-        CSRFProtect(app)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    # Redis (shared by every gunicorn worker) when configured; if Redis fails, limits fall back to memory
-    # rather than failing the request.
-    limiter = Limiter(client_key, app=app, storage_uri=settings.redis_url or "memory://",
-                      key_prefix=str(app.config.get("KDIR_RATELIMIT_PREFIX", "kdir")), strategy="moving-window",
-                      swallow_errors=True, in_memory_fallback_enabled=bool(settings.redis_url))
-    app.extensions["kdir_limiter"] = limiter
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)  # explicit per app: the limiter object is shared
+    for key, value in storage_config(settings, db).items():
+        app.config.setdefault(key, value)
+    limiter.init_app(app)
+    login_manager.init_app(app)
     security.init_app(app, settings.tile_url)
 
 
@@ -41,15 +52,9 @@ def get_db() -> Any:
     return current_app.extensions["kdir_db"]
 
 
-def get_limiter() -> Limiter:
-    return current_app.extensions["kdir_limiter"]  # type: ignore[no-any-return]
-
-
 def get_search() -> Any:
     backend = current_app.extensions.get("kdir_search")
     if backend is None:
-        from indexer.search import open_backend
-
         backend = open_backend(current_app.config["KDIR_SETTINGS"])
         current_app.extensions["kdir_search"] = backend
     return backend

@@ -13,14 +13,14 @@ import gc
 import logging
 from typing import Any
 
+from web.extensions import get_search
+from web.public.search_params import warm_places
+
 logger = logging.getLogger(__name__)
 
 
 def warm_up(app: Any) -> None:
     """Build the place tables and the search backend's in-memory views, then freeze the survivors."""
-    from web.extensions import get_search
-    from web.search_params import warm_places
-
     warm_places()
     try:
         with app.app_context():

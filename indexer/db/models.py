@@ -444,3 +444,31 @@ class Lock(Base):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+RUN_REQUEST_STATUSES = ("queued", "running", "done", "failed")
+
+
+class RunRequest(Base):
+    """An operator's "run now" for one source, queued by the web and claimed by exactly one scheduler."""
+
+    __tablename__ = "run_requests"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(120), index=True)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # RUN_REQUEST_STATUSES
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    run_ids: Mapped[list[Any]] = mapped_column(default=list)  # crawl runs the cycle recorded
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RateCounter(Base):
+    """A fixed-window rate-limit counter shared by every web worker (used when Redis is not configured)."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[float] = mapped_column(Float)  # epoch seconds: the end of the current window

@@ -76,7 +76,7 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
 
 
 def ensure_demo_accounts(db) -> None:  # type: ignore[no-untyped-def]
-    from web.accounts import create_user, find_user
+    from web.auth.accounts import create_user, find_user
 
     with db.session() as s:
         for username, password, role in DEMO_ACCOUNTS:

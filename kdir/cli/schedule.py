@@ -18,7 +18,8 @@ from kdir.cli.common import fail, interactive, load_settings, open_database
 @click.option("--list", "list_", is_flag=True, help="List the scheduled sources and their next run, then exit.")
 @click.option("--trigger", type=click.Choice(["manual", "schedule", "ops"]), default="manual", hidden=True)
 def command(once: str | None, list_: bool, trigger: str) -> None:
-    from kdir.scheduler.jobs import ScheduleError, job_for, load_jobs
+    from kdir.common.schedule import ScheduleError
+    from kdir.scheduler.jobs import job_for, load_jobs
 
     settings = load_settings()
     db = open_database(settings)
@@ -30,8 +31,8 @@ def command(once: str | None, list_: bool, trigger: str) -> None:
     if list_:
         now = datetime.now(UTC)
         for job in jobs:
-            nxt = job.trigger().get_next_fire_time(None, now)
-            state = nxt.strftime("%Y-%m-%d %H:%M UTC") if job.enabled and nxt else "disabled"
+            nxt = job.next_run(now)
+            state = nxt.strftime("%Y-%m-%d %H:%M UTC") if nxt else "disabled"
             click.echo(f"{job.name:<24} {job.spider:<12} {job.cron:<16} next {state}  "
                        f"(retry {job.retry.max_attempts}x, backoff {job.retry.backoff_s:g}s)")
         return
@@ -43,7 +44,7 @@ def command(once: str | None, list_: bool, trigger: str) -> None:
     from kdir.scheduler.service import serve
 
     enabled = [j for j in jobs if j.enabled]
-    serve(settings, jobs, on_ready=lambda: click.echo(
+    serve(settings, jobs, db=db, on_ready=lambda: click.echo(
         f"scheduler: {len(enabled)} source(s): {', '.join(j.name for j in enabled) or 'none'}", err=True))
 
 

@@ -27,7 +27,7 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def add(name: str, role: str, password_stdin: bool) -> None:
     from indexer.audit import Actor, record
-    from web.accounts import AccountError, create_user
+    from web.auth.accounts import AccountError, create_user
 
     db = open_database(load_settings())
     password = _read_password(password_stdin)
@@ -61,7 +61,7 @@ def list_() -> None:
 
 def _set_active(name: str, active: bool) -> None:
     from indexer.audit import Actor, record
-    from web.accounts import AccountError, set_active
+    from web.auth.accounts import AccountError, set_active
 
     db = open_database(load_settings())
     with db.session() as s:
@@ -80,7 +80,7 @@ def _set_active(name: str, active: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def passwd(name: str, password_stdin: bool) -> None:
     from indexer.audit import Actor, record
-    from web.accounts import AccountError, check_password, find_user, hash_password
+    from web.auth.accounts import AccountError, check_password, find_user, hash_password
 
     db = open_database(load_settings())
     with db.session() as s:

@@ -24,7 +24,7 @@ from indexer.publish import publish_outbox
 from indexer.search import open_backend
 from indexer.storage import ObservationStore
 from kdir.common.config import Settings
-from kdir.scheduler.jobs import SourceJob
+from kdir.common.schedule import SourceJob
 
 log = logging.getLogger("kdir.scheduler")
 LOCK_TTL_S = 300.0  # renewed every TTL/3 while a cycle runs; a crashed holder frees the source after this

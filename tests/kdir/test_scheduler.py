@@ -18,8 +18,9 @@ from indexer.db.models import CrawlRun, Provider, Source
 from indexer.locks import DbLeases, LockHeld, lease
 from kdir.cli import main
 from kdir.common.config import Settings
-from kdir.scheduler.jobs import RetryPolicy, ScheduleError, job_for, load_jobs, parse_schedule
-from kdir.scheduler.service import build_scheduler
+from kdir.common.schedule import RetryPolicy, ScheduleError, parse_schedule
+from kdir.scheduler.jobs import job_for, load_jobs
+from kdir.scheduler.service import POLL_S, build_scheduler, run_requested
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,6 +67,11 @@ def test_builtin_schedule_and_database_sources(sqlite_db, tmp_path: Path) -> Non
     sched = build_scheduler(settings, list(jobs.values()), BackgroundScheduler(timezone="UTC"))
     assert sorted(j.id for j in sched.get_jobs()) == sorted(jobs)
     assert all(j.max_instances == 1 and j.coalesce for j in sched.get_jobs())
+    # with a database, the scheduler also polls the run requests queued from /ops
+    sched = build_scheduler(settings, list(jobs.values()), BackgroundScheduler(timezone="UTC"), db=sqlite_db)
+    poll = sched.get_job("run-requests")
+    assert poll is not None and poll.func is run_requested and poll.max_instances == 1
+    assert poll.trigger.interval.total_seconds() == POLL_S
     bad = tmp_path / "s.yaml"
     bad.write_text("sources: {x: {cron: nope}}")
     with pytest.raises(ScheduleError, match="s.yaml"):
@@ -192,6 +198,49 @@ def test_two_scheduler_processes_run_a_real_cycle_once(sqlite_db, tmp_path: Path
         runs = list(s.scalars(select(CrawlRun)))
         assert [(r.status, r.spider) for r in runs] == [("ok", "clinic_site")] and runs[0].items_count > 0
         assert runs[0].indexed_at is not None or s.scalar(select(func.count()).select_from(Provider)) > 0
+
+
+@pytest.mark.slow
+def test_a_run_request_is_run_once_by_one_of_two_polling_schedulers(sqlite_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A request queued (as /ops does) is claimed by exactly one of two schedulers polling at the same moment,
+    and run through the real cycle (a crawl of a loopback sample clinic site, index, publish)."""
+    import threading
+
+    from indexer.db.models import RunRequest
+    from indexer.run_requests import request_run
+    from kdir.sampleweb import SampleWeb
+
+    with SampleWeb(first_octet=151, port=0) as web:
+        site = next(iter(web.sites.values()))
+        sched = tmp_path / "schedule.yaml"
+        sched.write_text(f'defaults: {{max_attempts: 1}}\nsources:\n  clinic_site: {{cron: "0 3 * * *", '
+                         f'args: {{urls: "{site}"}}, settings: {{AUTOTHROTTLE_ENABLED: "0", DOWNLOAD_DELAY: "0"}}}}\n')
+        settings = Settings.from_env({"KDIR_ENV": "test", "KDIR_DATABASE_URL": sqlite_db.url,
+                                      "KDIR_SCHEDULE_FILE": str(sched), "KDIR_VAR_DIR": str(tmp_path / "var"),
+                                      "KDIR_SEARCH_PATH": str(tmp_path / "search.sqlite3"),
+                                      "KDIR_NPPES_URL": web.nppes_url, "KDIR_OVERPASS_URL": web.overpass_url})
+        with sqlite_db.session() as s:
+            request_run(s, "clinic_site", "root")
+            s.commit()
+        handled: dict[str, int] = {}
+        barrier = threading.Barrier(2)
+
+        def poll(name: str) -> None:
+            barrier.wait()
+            handled[name] = run_requested(settings, sqlite_db, name)
+
+        threads = [threading.Thread(target=poll, args=(n,)) for n in ("scheduler-a", "scheduler-b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(180)
+    assert sorted(handled.values()) == [0, 1], handled
+    with sqlite_db.session() as s:
+        req = s.scalar(select(RunRequest))
+        runs = list(s.scalars(select(CrawlRun)))
+        assert [(r.status, r.trigger) for r in runs] == [("ok", "ops")] and runs[0].items_count > 0
+        assert (req.status, req.run_ids, req.error) == ("done", [runs[0].id], None)
+        assert req.claimed_by == next(n for n, k in handled.items() if k == 1)
 
 
 def test_scheduler_process_starts_and_stops_on_sigterm(sqlite_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from indexer.db.models import AuditEntry, User
 from kdir.cli import main
-from web.accounts import verify_password
+from web.auth.accounts import verify_password
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +18,7 @@ def _cheap_argon2() -> Iterator[None]:
     """Real argon2id at test-sized cost (the production cost is ~0.3 s a hash here)."""
     from argon2 import PasswordHasher
 
-    from web.accounts import use_hasher
+    from web.auth.accounts import use_hasher
 
     previous = use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     yield

@@ -69,7 +69,7 @@ def _cheap_argon2() -> Any:
     """Real argon2id, with test-sized cost (production parameters take ~0.3 s per hash on this machine)."""
     from argon2 import PasswordHasher
 
-    from web.accounts import use_hasher
+    from web.auth.accounts import use_hasher
 
     previous = use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     yield

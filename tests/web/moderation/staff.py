@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.db import Database
-from web.accounts import create_user
+from web.auth.accounts import create_user
 
 PASSWORDS = {"mia": "mia-moderates-2026", "root": "root-operates-2026", "gone": "gone-disabled-2026"}
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

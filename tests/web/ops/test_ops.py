@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from indexer.db.models import AuditEntry, CrawlRun, Source, utcnow
+from indexer.db.models import AuditEntry, CrawlRun, RunRequest, Source, utcnow
 from indexer.storage import ObservationStore
+from kdir.common.schedule import RetryPolicy, SourceJob
 from kdir.scheduler.cycle import run_cycle
-from kdir.scheduler.jobs import RetryPolicy, SourceJob
+from kdir.scheduler.service import run_requested
 from tests.web.moderation.staff import login, post
 
 
@@ -62,27 +62,44 @@ def test_ops_is_for_admins_only(sqlite_staff_app: Any) -> None:
     assert staff_client.get("/ops").status_code == 403
 
 
-def test_run_button_starts_a_background_cycle(staff_app: Any, staff_client: Any, db: Any, tmp_path: Path) -> None:
+def test_run_button_queues_a_request_that_one_scheduler_poll_runs(staff_app: Any, staff_client: Any, db: Any,
+                                                                  tmp_path: Path) -> None:
+    """/ops only queues; the scheduler's poll job claims the request and runs the cycle (here a crawl that
+    fails at once) through the same child-process cycle as its cron runs."""
     schedule = tmp_path / "schedule.yaml"
     schedule.write_text('defaults: {max_attempts: 1, backoff_s: 0}\nsources:\n'
                         '  broken: {spider: no_such_spider, cron: "0 3 * * *"}\n')
     settings = staff_app.config["KDIR_SETTINGS"]
-    staff_app.config["KDIR_SETTINGS"] = type(settings)(**{**settings.__dict__, "schedule_file": schedule})
+    settings = type(settings)(**{**settings.__dict__, "schedule_file": schedule})
+    staff_app.config["KDIR_SETTINGS"] = settings
     login(staff_client, "root")
     assert 'action="/ops/run/broken"' in staff_client.get("/ops").get_data(as_text=True)
     assert post(staff_client, "/ops/run/not-a-source", "/ops").status_code == 404
     assert staff_client.post("/ops/run/broken").status_code == 400  # no CSRF token
     assert post(staff_client, "/ops/run/broken", "/ops").status_code == 302
-    deadline = time.time() + 60
-    run = None
-    while time.time() < deadline:
-        with db.session() as s:
-            run = s.scalar(select(CrawlRun).join(Source).where(Source.key == "broken", CrawlRun.status == "failed"))
-        if run is not None:
-            break
-        time.sleep(0.3)
-    assert run is not None and run.trigger == "ops" and run.error
+    page = staff_client.get("/ops").get_data(as_text=True)
+    assert "Queued a run of broken" in page and 'class="request request-queued"' in page
+    assert "Run request #1 queued" in page
+    # a second click while it is queued is refused, with a message saying why
+    assert post(staff_client, "/ops/run/broken", "/ops").status_code == 302
+    assert "A run of broken is already queued; it was not requested again." in staff_client.get("/ops").get_data(
+        as_text=True)
     with db.session() as s:
+        assert [r.status for r in s.scalars(select(RunRequest))] == ["queued"]
+        assert s.scalar(select(CrawlRun.id)) is None  # the web started nothing
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "run_start"))
-        assert (entry.username, entry.details) == ("root", {"source": "broken"})
-    assert "run run-failed" in staff_client.get("/ops").get_data(as_text=True)
+        assert (entry.username, entry.details["source"]) == ("root", "broken")
+
+    assert run_requested(settings, db, "scheduler-a") == 1
+    assert run_requested(settings, db, "scheduler-b") == 0  # nothing left for a second scheduler
+    with db.session() as s:
+        req = s.scalar(select(RunRequest))
+        run = s.scalar(select(CrawlRun).join(Source).where(Source.key == "broken"))
+        assert (req.status, req.claimed_by, req.run_ids) == ("failed", "scheduler-a", [run.id])
+        assert req.started_at is not None and req.finished_at is not None and req.error
+        assert run.status == "failed" and run.trigger == "ops" and run.error
+    page = staff_client.get("/ops").get_data(as_text=True)
+    assert "run run-failed" in page and 'class="request request-failed"' in page
+    assert post(staff_client, "/ops/run/broken", "/ops").status_code == 302  # finished: may be asked again
+    with db.session() as s:
+        assert [r.status for r in s.scalars(select(RunRequest).order_by(RunRequest.id))] == ["failed", "queued"]

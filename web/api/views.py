@@ -11,13 +11,18 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from indexer.search.base import SearchUnavailable
 from kdir.common.filters import BY_NAME
-from web.extensions import get_db, get_search
-from web.openapi import openapi_document
-from web.presenters import api_item
-from web.queries import load_page, provider_json
-from web.search_params import ParamError, parse_search
+from web.api.openapi import openapi_document
+from web.extensions import get_db, get_search, limiter
+from web.public.presenters import api_item
+from web.public.queries import load_page, provider_json
+from web.public.search_params import ParamError, parse_search
+from web.ratelimit import PUBLIC_SCOPE, public_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+#: Outside the budget: the API's own description (a client reads it once; it never touches the data).
+UNMETERED = {"api.openapi_document_view"}
+limiter.shared_limit(public_limit, scope=PUBLIC_SCOPE,  # one budget with the public pages
+                     exempt_when=lambda: request.endpoint in UNMETERED)(bp)
 
 ALLOWED = {"q", "near", "radius_km", "min_rating", "sort", "page", "per_page", *BY_NAME}
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from tests.web.seed import publish, seed_directory
-from web.search_params import ParamError, parse_search, resolve_place
+from web.public.search_params import ParamError, parse_search, resolve_place
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_kdir_serve_serves_pages_and_logs_no_query(sqlite_db: Any, tmp_path: Path) -> None:

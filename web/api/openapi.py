@@ -7,7 +7,7 @@ from typing import Any
 
 from kdir.common.filters import FILTERS, Filter
 from kdir.common.project import PROJECT_URL, __version__
-from web.search_params import MAX_PAGE, MAX_PER_PAGE
+from web.public.search_params import MAX_PAGE, MAX_PER_PAGE
 
 STR = {"type": "string"}
 NSTR = {"type": ["string", "null"]}

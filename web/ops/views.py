@@ -1,6 +1,7 @@
 """The operators' dashboard (admin role): per source the recent runs, errors, HTTP statuses, suspect runs,
-stale listings and verification coverage, and a button that starts a cycle now (crawl -> index -> publish)
-through the same job function the scheduler uses."""
+stale listings and verification coverage, and a "run now" button. The button only queues a run request
+(:mod:`indexer.run_requests`); the scheduler process picks it up and runs the cycle (crawl -> index -> publish)
+-- the web never starts crawls itself."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.audit import Actor, record
-from indexer.db.models import CrawlRun, Credential, Observation, OutboxEntry, Provider, Source
+from indexer.db.models import CrawlRun, Credential, Observation, OutboxEntry, Provider, RunRequest, Source
 from indexer.locks import lease_store
-from kdir.scheduler.jobs import ScheduleError, SourceJob, load_jobs
-from web.accounts import role_required
+from indexer.run_requests import AlreadyRequested, active, recent, request_run
+from kdir.common.schedule import ScheduleError, SourceJob, load_jobs
+from web.auth.accounts import role_required
+from web.auth.forms import PostForm
 from web.extensions import get_db
-from web.mod_forms import PostForm
-from web.mod_review import REASON_LABELS
+from web.moderation.queries import REASON_LABELS
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
 RECENT_RUNS = 8
@@ -39,6 +41,7 @@ class SourceRow:
     job: SourceJob | None = None
     next_run: datetime | None = None
     running: str | None = None
+    request: RunRequest | None = None  # a queued or running request from this page
     runs: list[CrawlRun] = field(default_factory=list)
     suspect: int = 0
     failed: int = 0
@@ -65,7 +68,7 @@ def dashboard_rows(s: Session, jobs: list[SourceJob], settings: Any) -> list[Sou
     for job in jobs:
         row = rows.setdefault(job.name, SourceRow(job.name, job.name, job.spider))
         row.job = job
-        row.next_run = job.trigger().get_next_fire_time(None, now) if job.enabled else None
+        row.next_run = job.next_run(now)
     by_id = {src.id: rows[key] for key, src in sources.items()}
     for src_id, row in by_id.items():
         row.runs = list(s.scalars(select(CrawlRun).where(CrawlRun.source_id == src_id)
@@ -96,12 +99,15 @@ def dashboard_rows(s: Session, jobs: list[SourceJob], settings: Any) -> list[Sou
             row.running = store.holder(f"schedule:{row.key}")
         except Exception:  # noqa: BLE001 - lock store unreachable: show "unknown", never break the page
             row.running = None
+    for req in active(s):
+        if req.source_key in rows:
+            rows[req.source_key].request = req
     return sorted(rows.values(), key=lambda r: r.key)
 
 
-def _jobs() -> tuple[list[SourceJob], str | None]:
+def _jobs(s: Session) -> tuple[list[SourceJob], str | None]:
     try:
-        return load_jobs(current_app.config["KDIR_SETTINGS"], get_db()), None
+        return load_jobs(current_app.config["KDIR_SETTINGS"], s.scalars(select(Source))), None
     except ScheduleError as exc:
         return [], str(exc)
 
@@ -110,8 +116,8 @@ def _jobs() -> tuple[list[SourceJob], str | None]:
 @role_required("admin")
 def dashboard() -> str:
     settings = current_app.config["KDIR_SETTINGS"]
-    jobs, schedule_error = _jobs()
     with get_db().session() as s:
+        jobs, schedule_error = _jobs(s)
         rows = dashboard_rows(s, jobs, settings)
         totals = {
             "published": s.scalar(select(func.count()).select_from(Provider).where(Provider.status == "published")),
@@ -123,28 +129,33 @@ def dashboard() -> str:
             "outbox": s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.processed_at.is_(None))),
         }
         return render_template("ops/dashboard.html", rows=rows, totals=totals, schedule_error=schedule_error,
-                               form=PostForm())
+                               form=PostForm(), requests=recent(s))
 
 
 @bp.post("/run/<name>")
 @role_required("admin")
 def start_run(name: str) -> Response:
-    from kdir.scheduler.service import start_background
-
+    """Queue a run of source ``name`` for the scheduler; refused while one is queued or running."""
     form = PostForm()
     if not form.validate_on_submit():
         abort(400, "missing or expired form token")
     settings = current_app.config["KDIR_SETTINGS"]
-    jobs, _ = _jobs()
     with get_db().session() as s:
+        jobs, _ = _jobs(s)
         known = name in {j.name for j in jobs} or s.scalar(select(Source.id).where(Source.key == name))
         if not known:
             abort(404)
         if lease_store(get_db().factory, settings.redis_url).holder(f"schedule:{name}"):
             flash(f"A run of {name} is already in progress.", "warning")
             return redirect(url_for("ops.dashboard"))
-        record(s, Actor(current_user.username, current_user.id), "run_start", details={"source": name})
+        try:
+            req = request_run(s, name, current_user.username)
+        except AlreadyRequested as exc:
+            flash(f"A run of {name} is already {exc.status}; it was not requested again.", "warning")
+            return redirect(url_for("ops.dashboard"))
+        record(s, Actor(current_user.username, current_user.id), "run_start",
+               details={"source": name, "request": req.id})
         s.commit()
-    start_background(settings, name, trigger="ops")
-    flash(f"Started a run of {name} (crawl, index, publish). Reload to follow it.", "success")
+    flash(f"Queued a run of {name} (crawl, index, publish): the scheduler starts it within a minute. "
+          "Reload to follow it.", "success")
     return redirect(url_for("ops.dashboard"))

@@ -1,17 +1,14 @@
 """Moderator and admin accounts: argon2 password hashes, Flask-Login sessions, login throttling, role checks.
 
 Throttling has two layers: an account is locked for :data:`LOCK_MINUTES` after :data:`MAX_FAILURES`
-consecutive failed logins (stored on the user row, so it holds across processes), and each client IP may fail
-at most :data:`IP_MAX_FAILURES` times per :data:`IP_WINDOW_S` seconds (kept per process, or in Redis when
-``KDIR_REDIS_URL`` is set, so it holds across gunicorn workers).
+consecutive failed logins (stored on the user row, so it holds across processes), and each client address may
+fail at most ``web.ratelimit.LOGIN_FAILURES`` times (counted by the rate limiter in its shared store -- Redis or
+the database -- so it holds across gunicorn workers; see ``web.auth.views.login``).
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,17 +16,16 @@ from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app
-from flask_login import LoginManager, UserMixin, current_user
+from flask import abort, current_app
+from flask_login import UserMixin, current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import ROLES, User, utcnow
+from web.extensions import get_db, login_manager
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-IP_MAX_FAILURES = 20
-IP_WINDOW_S = 600
 MIN_PASSWORD_LENGTH = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
@@ -111,50 +107,6 @@ def set_active(session: Session, username: str, active: bool) -> User:
     return user
 
 
-class IpThrottle:
-    """Failed logins per client IP in a sliding window (in process, or shared through Redis)."""
-
-    def __init__(self, limit: int = IP_MAX_FAILURES, window_s: float = IP_WINDOW_S, redis_url: str | None = None):
-        self.limit = limit
-        self.window_s = window_s
-        self._lock = threading.Lock()
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-        self._redis: Any = None
-        if redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=2)
-
-    def _key(self, ip: str) -> str:
-        return f"kdir:loginfail:{ip}"
-
-    def blocked(self, ip: str) -> bool:
-        if self._redis is not None:
-            try:
-                return int(self._redis.get(self._key(ip)) or 0) >= self.limit
-            except Exception:  # noqa: BLE001 - Redis down: fall back to the in-process window
-                pass
-        now = time.monotonic()
-        with self._lock:
-            q = self._hits[ip]
-            while q and q[0] <= now - self.window_s:
-                q.popleft()
-            return len(q) >= self.limit
-
-    def failed(self, ip: str) -> None:
-        if self._redis is not None:
-            try:
-                pipe = self._redis.pipeline()
-                pipe.incr(self._key(ip))
-                pipe.expire(self._key(ip), int(self.window_s), nx=True)
-                pipe.execute()
-                return
-            except Exception:  # noqa: BLE001
-                pass
-        with self._lock:
-            self._hits[ip].append(time.monotonic())
-
-
 @dataclass
 class LoginResult:
     user: User | None
@@ -205,9 +157,8 @@ class Account(UserMixin):
         return self.role == "admin" or self.role == role
 
 
+@login_manager.user_loader
 def _load_account(user_id: str) -> Account | None:
-    from web.extensions import get_db
-
     if not user_id.isdigit():
         return None
     with get_db().session() as s:
@@ -215,27 +166,6 @@ def _load_account(user_id: str) -> Account | None:
         if user is None or not user.active or user.role not in ROLES:
             return None
         return Account(user.id, user.username, user.role)
-
-
-def init_app(app: Flask) -> None:
-    """Install Flask-Login and the IP throttle (idempotent: safe to call twice)."""
-    if "kdir_accounts" in app.extensions:
-        return
-    manager = LoginManager()
-    manager.login_view = "auth.login"
-    manager.login_message = "Please log in to continue."
-    manager.session_protection = "basic"
-    manager.user_loader(_load_account)
-    manager.init_app(app)
-    settings = app.config.get("KDIR_SETTINGS")
-    redis_url = getattr(settings, "redis_url", None)
-    app.extensions["kdir_accounts"] = IpThrottle(
-        limit=int(app.config.get("KDIR_IP_MAX_FAILURES", IP_MAX_FAILURES)),
-        window_s=float(app.config.get("KDIR_IP_WINDOW_S", IP_WINDOW_S)), redis_url=redis_url)
-
-
-def ip_throttle() -> IpThrottle:
-    return current_app.extensions["kdir_accounts"]  # type: ignore[no-any-return]
 
 
 def role_required(role: str) -> Callable[[F], F]:

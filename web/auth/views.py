@@ -9,9 +9,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from indexer.audit import Actor, record
-from web.accounts import Account, authenticate, ip_throttle
-from web.extensions import get_db
-from web.mod_forms import LoginForm, PostForm
+from web.auth.accounts import Account, authenticate
+from web.auth.forms import LoginForm, PostForm
+from web.extensions import get_db, limiter
+from web.ratelimit import login_failure_limit
 
 bp = Blueprint("auth", __name__)
 
@@ -30,7 +31,13 @@ def _client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_failure_limit, methods=["POST"], deduct_when=_failed,
+               error_message="Too many failed logins from your address; try again later.")
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     if request.method == "GET":
@@ -38,11 +45,7 @@ def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(form.next.data) or url_for("moderation.queue"))
     if form.validate_on_submit():
-        throttle = ip_throttle()
         ip = _client_ip()
-        if throttle.blocked(ip):
-            return render_template("auth/login.html", form=form,
-                                   error="Too many failed logins from your address; try again later."), 429
         with get_db().session() as s:
             result = authenticate(s, form.username.data or "", form.password.data or "")
             if result.locked_now:
@@ -54,7 +57,6 @@ def login() -> Response | str | tuple[str, int]:
                 if dest is None:
                     dest = url_for("ops.dashboard" if result.user.role == "admin" else "moderation.queue")
                 return redirect(dest)
-        throttle.failed(ip)
         return render_template("auth/login.html", form=form, error=result.error), 401
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=None), status

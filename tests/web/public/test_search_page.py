@@ -123,7 +123,7 @@ def test_kind_filter(client: Any, seeded: Any) -> None:
 
 
 def test_staff_links_follow_the_login_state(client: Any, web_db: Any, seeded: Any) -> None:
-    from web.accounts import create_user
+    from web.auth.accounts import create_user
 
     html = client.get("/guide").get_data(as_text=True)
     assert 'href="/login">Log in' in html and "Moderation" not in html

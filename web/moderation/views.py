@@ -29,20 +29,21 @@ from sqlalchemy.orm import Session
 from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
-from web.accounts import role_required
+from indexer.publish import publish_outbox
+from web.auth.accounts import role_required
+from web.auth.forms import PostForm
 from web.extensions import get_db, get_search
-from web.mod_forms import (
+from web.moderation.forms import (
     ApproveForm,
     ClearOverrideForm,
     EditFieldForm,
     HideReviewForm,
     MergeForm,
-    PostForm,
     RejectForm,
     ResolveFlagForm,
     SplitForm,
 )
-from web.mod_review import REASON_LABELS, review_context, review_queue
+from web.moderation.queries import REASON_LABELS, review_context, review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
@@ -60,8 +61,6 @@ def actor() -> Actor:
 def publish_now() -> bool:
     """Apply the search outbox now; on failure the outbox keeps the changes for the next publish."""
     try:
-        from indexer.publish import publish_outbox
-
         publish_outbox(get_db(), get_search())
         return True
     except Exception as exc:  # noqa: BLE001 - search may be down; the database change is committed

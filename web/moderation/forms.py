@@ -1,12 +1,10 @@
-"""Flask-WTF forms of the login, moderation and operations screens (each carries a CSRF token)."""
+"""Flask-WTF forms of the moderation screens (each carries a CSRF token)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,16 +13,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kdir.common.fields import EDITABLE_FIELDS, FIELD_LABELS
-
-
-class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    next = HiddenField()
-
-
-class PostForm(FlaskForm):
-    """A bare POST button: only the CSRF token (logout, approve, start a run)."""
 
 
 class ApproveForm(FlaskForm):

@@ -30,13 +30,16 @@ from indexer.search.base import SearchResult, SearchUnavailable
 from kdir.common.fields import FIELD_LABELS
 from kdir.common.filters import FILTERS, FLAGS
 from kdir.common.vocabulary import LABELS
-from web.extensions import get_db, get_search
-from web.forms import ReportForm
-from web.presenters import BADGES, card, date_only
-from web.queries import label, load_page
-from web.search_params import ParamError, SearchParams, parse_search
+from web.extensions import get_db, get_search, limiter
+from web.public.forms import ReportForm
+from web.public.presenters import BADGES, card, date_only
+from web.public.queries import label, load_page
+from web.public.search_params import ParamError, SearchParams, parse_search
+from web.ratelimit import PUBLIC_SCOPE, public_limit, report_limit
+from web.security import safe_url
 
 bp = Blueprint("public", __name__)
+limiter.shared_limit(public_limit, scope=PUBLIC_SCOPE)(bp)  # one budget with the API (web.ratelimit)
 
 RADII_MI = (10, 25, 50, 100, 250)
 MIN_RATINGS = ("3", "3.5", "4", "4.5")
@@ -97,6 +100,7 @@ def provider(provider_id: int) -> Any:
 
 
 @bp.route("/providers/<int:provider_id>/report", methods=["GET", "POST"])
+@limiter.limit(report_limit, methods=["POST"], override_defaults=False)  # on top of the public budget
 def report(provider_id: int) -> Any:
     """Report a problem: a Flag row for the moderators' queue. No account, no personal data required."""
     if request.method == "GET":
@@ -123,8 +127,6 @@ def guide() -> Any:
 
 def schema_org(page: Any) -> dict[str, Any]:
     """schema.org JSON-LD for a provider page (rendered through the json_ld filter, which escapes < > &)."""
-    from web.security import safe_url
-
     p = page.provider
     data: dict[str, Any] = {"@context": "https://schema.org",
                             "@type": "Physician" if p.kind == "practitioner" else "MedicalClinic",

@@ -1,0 +1,1 @@
+"""The moderators' screens: review queue, provider review, edits, merges, flags and reviews."""

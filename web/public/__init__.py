@@ -1,0 +1,1 @@
+"""Patient-facing pages: search, provider pages, the guide and the report form."""
