@@ -247,12 +247,13 @@ def audit_log() -> str:
                                provider=provider)
 
 
-def _download(body: Callable[[Session], Any], mimetype: str, filename: str) -> Response:
+def _download(body: Callable[[Session], Any], content_type: str, filename: str) -> Response:
     def generate() -> Any:
         with get_db().session() as s:
             yield from body(s)
 
-    return Response(stream_with_context(generate()), mimetype=mimetype,
+    # content_type, not mimetype: Werkzeug appends "; charset=utf-8" to a text/* mimetype a second time
+    return Response(stream_with_context(generate()), content_type=content_type,
                     headers={"Content-Disposition": f"attachment; filename={filename}",
                              "Cache-Control": "no-store"})
 
