@@ -36,20 +36,23 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 F = TypeVar("F", bound=Callable[..., Any])
 _hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106 low-memory) parameters
 _dummy_hash: str | None = None
+_DUMMY_PASSWORD = "kdir-dummy-password-for-timing"
 
 
 def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     """Swap the password hasher (tests use cheaper parameters); returns the previous one. Hashes made with
     other parameters still verify and are upgraded at the next successful login."""
     global _hasher, _dummy_hash
-    previous, _hasher, _dummy_hash = _hasher, hasher, None
+    previous, _hasher, _dummy_hash = _hasher, hasher, hasher.hash(_DUMMY_PASSWORD)
     return previous
 
 
 def _dummy() -> str:
+    """A hash made with the current parameters: an unknown name is verified against it (same work as a real
+    account). Made once, at app start-up (init_app), so the first unknown name is not slower either."""
     global _dummy_hash
     if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("kdir-dummy-password-for-timing")
+        _dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
     return _dummy_hash
 
 
@@ -162,26 +165,35 @@ class LoginResult:
     locked_now: bool = False  # this failure locked the account (worth an audit entry)
 
 
+#: The one answer to every failed login, whether the name exists, the password is wrong, the account is
+#: disabled or locked: a login form must not tell which account names exist.
+LOGIN_FAILED = (f"Unknown user or wrong password. After {MAX_FAILURES} failed attempts in a row an account is "
+                f"locked for {LOCK_MINUTES} minutes.")
+
+
 def authenticate(session: Session, username: str, password: str, *, max_failures: int = MAX_FAILURES,
                  lock_minutes: float = LOCK_MINUTES) -> LoginResult:
-    """Check a login (caller commits the counters). Every failure answers the same vague message."""
-    vague = "Unknown user or wrong password."
+    """Check a login (caller commits the counters).
+
+    Every failure does the same work (one argon2 verify, against a dummy hash for an unknown name) and answers
+    :data:`LOGIN_FAILED`, so neither the reply nor its timing says whether an account exists or is locked."""
     user = find_user(session, username) if username else None
     if user is None:
-        verify_password(_dummy(), password)  # same work either way: no user enumeration by timing
-        return LoginResult(None, vague)
+        verify_password(_dummy(), password)
+        return LoginResult(None, LOGIN_FAILED)
     now = utcnow()
+    password_ok = verify_password(user.password_hash, password)  # even when locked: same work either way
     if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, "Too many failed attempts: this account is locked for a while.")
-    if not verify_password(user.password_hash, password):
+        return LoginResult(None, LOGIN_FAILED)
+    if not password_ok:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= max_failures:
             user.locked_until = now + timedelta(minutes=lock_minutes)
             user.failed_logins = 0
-            return LoginResult(None, "Too many failed attempts: this account is locked for a while.", True)
-        return LoginResult(None, vague)
+            return LoginResult(None, LOGIN_FAILED, True)
+        return LoginResult(None, LOGIN_FAILED)
     if not user.active:
-        return LoginResult(None, vague)
+        return LoginResult(None, LOGIN_FAILED)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -227,6 +239,7 @@ def init_app(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.user_loader(_load_account)
     manager.init_app(app)
+    _dummy()
     settings = app.config.get("KDIR_SETTINGS")
     redis_url = getattr(settings, "redis_url", None)
     app.extensions["kdir_accounts"] = IpThrottle(
