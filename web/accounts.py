@@ -1,4 +1,5 @@
-"""Moderator and admin accounts: argon2 password hashes, Flask-Login sessions, login throttling, role checks.
+"""Moderator and admin accounts: argon2 password hashes, Flask-Login sessions (checked by :mod:`web.sessions`),
+login throttling, role checks.
 
 Throttling has two layers: an account is locked for :data:`LOCK_MINUTES` after :data:`MAX_FAILURES`
 consecutive failed logins (stored on the user row, so it holds across processes), and each client IP may fail
@@ -25,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import ROLES, User, utcnow
+from web import sessions
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -111,7 +113,19 @@ def set_active(session: Session, username: str, active: bool) -> User:
     if active:
         user.failed_logins = 0
         user.locked_until = None
+    else:
+        sessions.end_all(user)
     return user
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password (caller commits): clears a lockout and ends every session of the account. Raises
+    AccountError for a weak password."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    sessions.end_all(user)
 
 
 class IpThrottle:
@@ -224,7 +238,7 @@ def _load_account(user_id: str) -> Account | None:
         return None
     with get_db().session() as s:
         user = s.get(User, int(user_id))
-        if user is None or not user.active or user.role not in ROLES:
+        if user is None or not user.active or user.role not in ROLES or not sessions.accept(user.session_version):
             return None
         return Account(user.id, user.username, user.role)
 
