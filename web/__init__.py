@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
                config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``db`` (indexer.db.Database) and ``search`` (a SearchBackend) may be injected by
     tests and the demo; otherwise they are opened from ``settings``."""
-    from web import accounts, extensions
+    from web import accounts, extensions, ids
     from web.blueprints import api, auth, moderation, ops, public
 
     settings = settings or Settings.from_env()
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     extensions.init_app(app, settings, db=db, search=search)
     accounts.init_app(app)
+    ids.init_app(app)
     for bp in (public.bp, api.bp, auth.bp, moderation.bp, ops.bp):
         app.register_blueprint(bp)
     limiter = app.extensions["kdir_limiter"]

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db.models import ROLES, User, utcnow
 from web import sessions
+from web.ids import parse_id
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -234,10 +235,11 @@ class Account(UserMixin):
 def _load_account(user_id: str) -> Account | None:
     from web.extensions import get_db
 
-    if not user_id.isdigit():
+    uid = parse_id(user_id)
+    if uid is None:
         return None
     with get_db().session() as s:
-        user = s.get(User, int(user_id))
+        user = s.get(User, uid)
         if user is None or not user.active or user.role not in ROLES or not sessions.accept(user.session_version):
             return None
         return Account(user.id, user.username, user.role)

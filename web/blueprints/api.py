@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from indexer.search.base import SearchUnavailable
 from web.extensions import get_db, get_search
+from web.ids import MAX_ID, parse_id
 from web.openapi import openapi_document
 from web.presenters import api_item
 from web.queries import load_page, provider_json
@@ -60,10 +61,11 @@ def providers() -> Any:
 
 @bp.get("/v1/providers/<provider_id>")
 def provider(provider_id: str) -> Any:
-    if not provider_id.isascii() or not provider_id.isdigit() or len(provider_id) > 12 or int(provider_id) < 1:
-        return _error("id must be a positive integer", "id")
+    pid = parse_id(provider_id)
+    if pid is None:
+        return _error(f"id must be a whole number from 1 to {MAX_ID}", "id")
     with get_db().session() as session:
-        found = load_page(session, int(provider_id))
+        found = load_page(session, pid)
         if found.redirect_to is not None:
             response = jsonify({"error": "merged", "parameter": None, "id": found.redirect_to})
             response.status_code = 301
