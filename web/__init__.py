@@ -14,9 +14,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kdir.common.config import Settings
-from web import extensions
+from web import extensions, ids
 from web.api import views as api
 from web.auth import views as auth
+from web.auth.accounts import dummy_hash
 from web.moderation import views as moderation
 from web.ops import views as ops
 from web.public import views as public
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
         n = settings.trusted_proxies  # client address and scheme from the proxies' X-Forwarded-* headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     extensions.init_app(app, settings, db=db, search=search)
+    ids.init_app(app)
+    dummy_hash()
     for bp in (public.bp, api.bp, auth.bp, moderation.bp, ops.bp):
         app.register_blueprint(bp)
     public.init_app(app)

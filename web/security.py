@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from markupsafe import Markup, escape
 
 from indexer.search.base import HL_END, HL_START
@@ -21,6 +21,9 @@ OUTBOUND_REL = "nofollow noopener ugc"
 _SENTINELS = re.compile(f"({re.escape(HL_START)}|{re.escape(HL_END)})")
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
                       "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()")
+#: Sent only on a secure request (HTTPS direct, or behind KDIR_TRUSTED_PROXIES saying X-Forwarded-Proto: https):
+#: a browser ignores it over plain HTTP, and a local demo must stay reachable over http://.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def tile_origin(tile_url: str) -> str:
@@ -58,6 +61,8 @@ def init_app(app: Flask, tile_url: str) -> None:
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", HSTS)
         if response.mimetype == "text/html":
             h.setdefault("Cache-Control", "no-store")  # searches are health data: keep them out of caches
         return response

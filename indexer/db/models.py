@@ -381,6 +381,8 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column()
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
+    # Bumped by logout, a password change and disabling: sessions carrying an older value are refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Flag(Base):

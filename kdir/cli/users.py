@@ -75,12 +75,13 @@ def _set_active(name: str, active: bool) -> None:
         click.echo(f"{'enabled' if active else 'disabled'} {user.username!r}")
 
 
-@command.command(help="Set a new password (prompted twice, or read from stdin with --password-stdin).")
+@command.command(help="Set a new password (prompted twice, or read from stdin with --password-stdin); "
+                       "every open session of the account ends.")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def passwd(name: str, password_stdin: bool) -> None:
     from indexer.audit import Actor, record
-    from web.auth.accounts import AccountError, check_password, find_user, hash_password
+    from web.auth.accounts import AccountError, find_user, set_password
 
     db = open_database(load_settings())
     with db.session() as s:
@@ -90,13 +91,10 @@ def passwd(name: str, password_stdin: bool) -> None:
             return
         password = _read_password(password_stdin)
         try:
-            check_password(password)
+            set_password(user, password)
         except AccountError as exc:
             fail(str(exc))
             return
-        user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
         record(s, Actor("cli"), "user_passwd", details={"username": user.username})
         s.commit()
         click.echo(f"password changed for {user.username!r}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from kdir.common.filters import FILTERS, Filter
 from kdir.common.project import PROJECT_URL, __version__
+from web.ids import MAX_ID
 from web.public.search_params import MAX_PAGE, MAX_PER_PAGE
 
 STR = {"type": "string"}
@@ -119,7 +120,7 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
             "/api/v1/providers/{id}": {"get": {
                 "operationId": "getProvider", "summary": "One published provider with its evidence",
                 "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "integer", "minimum": 1}}],
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}],
                 "responses": {"200": {"description": "The provider", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ProviderDetail"}}}},
                     "301": {"description": "Merged into another provider (Location header)"},

@@ -13,6 +13,7 @@ from indexer.search.base import SearchUnavailable
 from kdir.common.filters import BY_NAME
 from web.api.openapi import openapi_document
 from web.extensions import get_db, get_search, limiter
+from web.ids import MAX_ID, parse_id
 from web.public.presenters import api_item
 from web.public.queries import load_page, provider_json
 from web.public.search_params import ParamError, parse_search
@@ -65,10 +66,11 @@ def providers() -> Any:
 
 @bp.get("/v1/providers/<provider_id>")
 def provider(provider_id: str) -> Any:
-    if not provider_id.isascii() or not provider_id.isdigit() or len(provider_id) > 12 or int(provider_id) < 1:
-        return _error("id must be a positive integer", "id")
+    pid = parse_id(provider_id)
+    if pid is None:
+        return _error(f"id must be a whole number from 1 to {MAX_ID}", "id")
     with get_db().session() as session:
-        found = load_page(session, int(provider_id))
+        found = load_page(session, pid)
         if found.redirect_to is not None:
             response = jsonify({"error": "merged", "parameter": None, "id": found.redirect_to})
             response.status_code = 301

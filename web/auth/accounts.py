@@ -1,4 +1,5 @@
-"""Moderator and admin accounts: argon2 password hashes, Flask-Login sessions, login throttling, role checks.
+"""Moderator and admin accounts: argon2 password hashes, Flask-Login sessions (checked by :mod:`web.sessions`),
+login throttling, role checks.
 
 Throttling has two layers: an account is locked for :data:`LOCK_MINUTES` after :data:`MAX_FAILURES`
 consecutive failed logins (stored on the user row, so it holds across processes), and each client address may
@@ -22,7 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.db.models import ROLES, User, utcnow
+from web import sessions
 from web.extensions import get_db, login_manager
+from web.ids import parse_id
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -32,6 +35,7 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 F = TypeVar("F", bound=Callable[..., Any])
 _hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106 low-memory) parameters
 _dummy_hash: str | None = None
+_DUMMY_PASSWORD = "kdir-dummy-password-for-timing"
 
 
 def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
@@ -42,10 +46,12 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     return previous
 
 
-def _dummy() -> str:
+def dummy_hash() -> str:
+    """A hash made with the current parameters: an unknown name is verified against it (same work as a real
+    account). Made once, at app start-up (``create_app``), so the first unknown name is not slower either."""
     global _dummy_hash
     if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("kdir-dummy-password-for-timing")
+        _dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
     return _dummy_hash
 
 
@@ -104,7 +110,19 @@ def set_active(session: Session, username: str, active: bool) -> User:
     if active:
         user.failed_logins = 0
         user.locked_until = None
+    else:
+        sessions.end_all(user)
     return user
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password (caller commits): clears a lockout and ends every session of the account. Raises
+    AccountError for a weak password."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    sessions.end_all(user)
 
 
 @dataclass
@@ -114,26 +132,35 @@ class LoginResult:
     locked_now: bool = False  # this failure locked the account (worth an audit entry)
 
 
+#: The one answer to every failed login, whether the name exists, the password is wrong, the account is
+#: disabled or locked: a login form must not tell which account names exist.
+LOGIN_FAILED = (f"Unknown user or wrong password. After {MAX_FAILURES} failed attempts in a row an account is "
+                f"locked for {LOCK_MINUTES} minutes.")
+
+
 def authenticate(session: Session, username: str, password: str, *, max_failures: int = MAX_FAILURES,
                  lock_minutes: float = LOCK_MINUTES) -> LoginResult:
-    """Check a login (caller commits the counters). Every failure answers the same vague message."""
-    vague = "Unknown user or wrong password."
+    """Check a login (caller commits the counters).
+
+    Every failure does the same work (one argon2 verify, against a dummy hash for an unknown name) and answers
+    :data:`LOGIN_FAILED`, so neither the reply nor its timing says whether an account exists or is locked."""
     user = find_user(session, username) if username else None
     if user is None:
-        verify_password(_dummy(), password)  # same work either way: no user enumeration by timing
-        return LoginResult(None, vague)
+        verify_password(dummy_hash(), password)
+        return LoginResult(None, LOGIN_FAILED)
     now = utcnow()
+    password_ok = verify_password(user.password_hash, password)  # even when locked: same work either way
     if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, "Too many failed attempts: this account is locked for a while.")
-    if not verify_password(user.password_hash, password):
+        return LoginResult(None, LOGIN_FAILED)
+    if not password_ok:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= max_failures:
             user.locked_until = now + timedelta(minutes=lock_minutes)
             user.failed_logins = 0
-            return LoginResult(None, "Too many failed attempts: this account is locked for a while.", True)
-        return LoginResult(None, vague)
+            return LoginResult(None, LOGIN_FAILED, True)
+        return LoginResult(None, LOGIN_FAILED)
     if not user.active:
-        return LoginResult(None, vague)
+        return LoginResult(None, LOGIN_FAILED)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -159,11 +186,12 @@ class Account(UserMixin):
 
 @login_manager.user_loader
 def _load_account(user_id: str) -> Account | None:
-    if not user_id.isdigit():
+    uid = parse_id(user_id)
+    if uid is None:
         return None
     with get_db().session() as s:
-        user = s.get(User, int(user_id))
-        if user is None or not user.active or user.role not in ROLES:
+        user = s.get(User, uid)
+        if user is None or not user.active or user.role not in ROLES or not sessions.accept(user.session_version):
             return None
         return Account(user.id, user.username, user.role)
 

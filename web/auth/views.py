@@ -5,10 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from indexer.audit import Actor, record
+from indexer.db.models import User
+from web import sessions
 from web.auth.accounts import Account, authenticate
 from web.auth.forms import LoginForm, PostForm
 from web.extensions import get_db, limiter
@@ -52,7 +54,8 @@ def login() -> Response | str | tuple[str, int]:
                 record(s, Actor(form.username.data or "?"), "login_locked", reason=f"from {ip}")
             s.commit()
             if result.user is not None:
-                login_user(Account(result.user.id, result.user.username, result.user.role))
+                sessions.begin(Account(result.user.id, result.user.username, result.user.role),
+                               result.user.session_version)
                 dest = _safe_next(form.next.data)
                 if dest is None:
                     dest = url_for("ops.dashboard" if result.user.role == "admin" else "moderation.queue")
@@ -68,6 +71,11 @@ def logout() -> Response | tuple[str, int]:
     form = PostForm()
     if not form.validate_on_submit():
         return "Bad request: missing or expired form token.", 400
-    logout_user()
+    with get_db().session() as s:  # every session of this account ends, wherever its cookie was copied
+        user = s.get(User, current_user.id)
+        if user is not None:
+            sessions.end_all(user)
+            s.commit()
+    sessions.end_this()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))

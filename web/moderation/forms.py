@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kdir.common.fields import EDITABLE_FIELDS, FIELD_LABELS
+from web.ids import MAX_ID
 
 
 class ApproveForm(FlaskForm):
@@ -37,7 +38,7 @@ class ClearOverrideForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     other_id = IntegerField("Merge this provider id into the one shown",
-                            validators=[DataRequired(), NumberRange(min=1)])
+                            validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     reason = StringField("Why", validators=[DataRequired(), Length(min=3, max=2000)])
 
 

@@ -33,6 +33,7 @@ from indexer.publish import publish_outbox
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db, get_search
+from web.ids import id_arg
 from web.moderation.forms import (
     ApproveForm,
     ClearOverrideForm,
@@ -111,7 +112,7 @@ def queue() -> str:
         return render_template("moderation/queue.html", items=items)
 
 
-@bp.get("/provider/<int:pid>")
+@bp.get("/provider/<id:pid>")
 @role_required("moderator")
 def review(pid: int) -> str:
     with get_db().session() as s:
@@ -127,7 +128,7 @@ def _back(pid: int) -> str:
     return url_for("moderation.review", pid=pid)
 
 
-@bp.post("/provider/<int:pid>/approve")
+@bp.post("/provider/<id:pid>/approve")
 @role_required("moderator")
 def approve(pid: int) -> Response:
     form = ApproveForm()
@@ -135,7 +136,7 @@ def approve(pid: int) -> Response:
                                                            form.note.data or ""), "Approved and published.")[1])
 
 
-@bp.post("/provider/<int:pid>/reject")
+@bp.post("/provider/<id:pid>/reject")
 @role_required("moderator")
 def reject(pid: int) -> Response:
     form = RejectForm()
@@ -143,7 +144,7 @@ def reject(pid: int) -> Response:
                                                           form.reason.data or ""), "Rejected.")[1])
 
 
-@bp.post("/provider/<int:pid>/edit")
+@bp.post("/provider/<id:pid>/edit")
 @role_required("moderator")
 def edit(pid: int) -> Response:
     form = EditFieldForm()
@@ -156,7 +157,7 @@ def edit(pid: int) -> Response:
     return _act(form, _back(pid), run)
 
 
-@bp.post("/provider/<int:pid>/clear-override")
+@bp.post("/provider/<id:pid>/clear-override")
 @role_required("moderator")
 def clear_override(pid: int) -> Response:
     form = ClearOverrideForm()
@@ -168,7 +169,7 @@ def clear_override(pid: int) -> Response:
     return _act(form, _back(pid), run)
 
 
-@bp.post("/provider/<int:pid>/merge")
+@bp.post("/provider/<id:pid>/merge")
 @role_required("moderator")
 def merge(pid: int) -> Response:
     form = MergeForm()
@@ -180,7 +181,7 @@ def merge(pid: int) -> Response:
     return _act(form, _back(pid), run)
 
 
-@bp.post("/provider/<int:pid>/split")
+@bp.post("/provider/<id:pid>/split")
 @role_required("moderator")
 def split(pid: int) -> Response:
     with get_db().session() as s:
@@ -196,13 +197,13 @@ def split(pid: int) -> Response:
     return _act(form, _back(pid), run)
 
 
-@bp.post("/review/<int:rid>/hide")
+@bp.post("/review/<id:rid>/hide")
 @role_required("moderator")
 def hide_review(rid: int) -> Response:
     return _review_visibility(rid, hidden=True)
 
 
-@bp.post("/review/<int:rid>/show")
+@bp.post("/review/<id:rid>/show")
 @role_required("moderator")
 def show_review(rid: int) -> Response:
     return _review_visibility(rid, hidden=False)
@@ -219,7 +220,7 @@ def _review_visibility(rid: int, hidden: bool) -> Response:
                                             "Review hidden." if hidden else "Review shown again.")[1])
 
 
-@bp.post("/flag/<int:fid>/resolve")
+@bp.post("/flag/<id:fid>/resolve")
 @role_required("moderator")
 def resolve_flag(fid: int) -> Response:
     with get_db().session() as s:
@@ -238,20 +239,21 @@ def audit_log() -> str:
     action = request.args.get("action") or None
     if action and action not in audit.ACTIONS:
         action = None
-    provider = request.args.get("provider", type=int)
-    before = request.args.get("before", type=int)
+    provider = id_arg(request.args, "provider")
+    before = id_arg(request.args, "before")
     with get_db().session() as s:
         rows = audit.entries(s, action=action, provider_id=provider, before_id=before, limit=200)
         return render_template("moderation/audit.html", rows=rows, actions=audit.ACTIONS, action=action,
                                provider=provider)
 
 
-def _download(body: Callable[[Session], Any], mimetype: str, filename: str) -> Response:
+def _download(body: Callable[[Session], Any], content_type: str, filename: str) -> Response:
     def generate() -> Any:
         with get_db().session() as s:
             yield from body(s)
 
-    return Response(stream_with_context(generate()), mimetype=mimetype,
+    # content_type, not mimetype: Werkzeug appends "; charset=utf-8" to a text/* mimetype a second time
+    return Response(stream_with_context(generate()), content_type=content_type,
                     headers={"Content-Disposition": f"attachment; filename={filename}",
                              "Cache-Control": "no-store"})
 

@@ -86,7 +86,7 @@ def search() -> Any:
     return html, status, {"Vary": "HX-Request, HX-Target"}
 
 
-@bp.get("/providers/<int:provider_id>")
+@bp.get("/providers/<id:provider_id>")
 def provider(provider_id: int) -> Any:
     with get_db().session() as session:
         found = load_page(session, provider_id)
@@ -99,7 +99,7 @@ def provider(provider_id: int) -> Any:
                                json_ld=schema_org(found.page))
 
 
-@bp.route("/providers/<int:provider_id>/report", methods=["GET", "POST"])
+@bp.route("/providers/<id:provider_id>/report", methods=["GET", "POST"])
 @limiter.limit(report_limit, methods=["POST"], override_defaults=False)  # on top of the public budget
 def report(provider_id: int) -> Any:
     """Report a problem: a Flag row for the moderators' queue. No account, no personal data required."""

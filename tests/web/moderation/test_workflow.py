@@ -107,7 +107,9 @@ def test_actions_change_data_audit_and_enqueue(staff_client: Any, seeded_ids: An
                  "phone updated"):
         assert text in html
     csv_res = staff_client.get("/moderation/audit.csv")
-    assert csv_res.mimetype == "text/csv" and "attachment" in csv_res.headers["Content-Disposition"]
+    assert csv_res.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
+    assert "attachment" in csv_res.headers["Content-Disposition"]
+    assert staff_client.get("/moderation/audit.jsonl").headers["Content-Type"] == "application/x-ndjson; charset=utf-8"
     assert len(csv_res.get_data(as_text=True).strip().splitlines()) == 6
     lines = staff_client.get("/moderation/audit.jsonl").get_data(as_text=True).splitlines()
     assert [json.loads(ln)["action"] for ln in lines] == ["approve", "edit", "reject", "hide_review",

@@ -44,7 +44,7 @@ def test_detail_not_public_merged_and_bad_ids(client: Any, seeded: Any) -> None:
     for bad in ("abc", "0", "-1", "1.5", "99999999999999999999", "%00", "١٢"):
         r = client.get(f"/api/v1/providers/{bad}")
         assert r.status_code == 400, bad
-        assert r.get_json() == {"error": "id must be a positive integer", "parameter": "id"}
+        assert r.get_json() == {"error": "id must be a whole number from 1 to 2147483647", "parameter": "id"}
     assert client.get("/api/v1/providers/987654").status_code == 404
 
 

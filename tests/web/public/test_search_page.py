@@ -141,5 +141,7 @@ def test_staff_links_follow_the_login_state(client: Any, web_db: Any, seeded: An
                       html).group(1)  # type: ignore[union-attr]
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert "Moderation" not in client.get("/guide").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',  # logout emptied the session: new token
+                      client.get("/login").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     client.post("/login", data={"csrf_token": token, "username": "root", "password": "correct horse battery"})
     assert 'href="/ops">Ops' in client.get("/guide").get_data(as_text=True)
