@@ -24,6 +24,7 @@ from kdir.scheduler.jobs import SourceJob
 log = logging.getLogger("kdir.scheduler")
 LOCK_TTL_S = 300.0  # renewed every TTL/3 while a cycle runs; a crashed holder frees the source after this
 STEPS = ("crawl", "index", "publish")
+INDEX_WAIT_S = 900.0  # another source's index run (or an operator's) is waited for, then the step is retried
 
 
 @dataclass
@@ -67,7 +68,7 @@ def crawl(settings: Settings, job: SourceJob, trigger: str) -> int:
 def index(db: Any, settings: Settings) -> Any:
     from indexer.pipeline import run_index
 
-    return run_index(db, settings)
+    return run_index(db, settings, wait_s=INDEX_WAIT_S)
 
 
 def publish(db: Any, settings: Settings) -> int:
