@@ -6,7 +6,7 @@ import re
 
 import click
 
-from kdir.cli.common import fail, interactive, load_settings
+from kdir.cli.common import fail, interactive, load_settings, open_database
 
 _LOGSTATS = re.compile(r"Crawled (\d+) pages .*scraped (\d+) items")
 SPIDERS = ("clinic_site", "directory", "nppes", "osm")
@@ -40,6 +40,7 @@ def command(spider: str, arg: tuple[str, ...], setting: tuple[str, ...], jobdir:
     from crawler.runner import CrawlFailed, run_spider, run_status
 
     settings = load_settings()
+    open_database(settings, migrate=True).dispose()  # an unreachable database: one line, before any crawling
     args = _pairs(arg, "-a")
     extra: dict[str, object] = dict(_pairs(setting, "-s"))
     if resume and jobdir and resume != jobdir:
