@@ -9,6 +9,7 @@ crashed holder's lease simply expires. With ``KDIR_REDIS_URL`` set, :class:`Redi
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
@@ -27,12 +28,16 @@ from indexer.db.models import Lock, utcnow
 
 
 class LockHeld(Exception):
-    """Another process holds the lease (``holder`` names it when known)."""
+    """Another process holds the lease; ``holder`` names it (looked up when first read, None if it just ended)."""
 
-    def __init__(self, name: str, holder: str | None = None):
+    def __init__(self, name: str, store: LeaseStore | None = None):
         super().__init__(name)
         self.name = name
-        self.holder = holder
+        self._store = store
+
+    @functools.cached_property
+    def holder(self) -> str | None:
+        return self._store.holder(self.name) if self._store is not None else None
 
 
 def make_holder() -> str:
@@ -138,7 +143,7 @@ def lease(store: LeaseStore, name: str, *, ttl_s: float = 600.0, holder: str | N
     told = False
     while not store.acquire(name, holder, ttl_s):
         if time.monotonic() >= deadline:
-            raise LockHeld(name, store.holder(name))
+            raise LockHeld(name, store)
         if on_wait is not None and not told:
             on_wait(store.holder(name))
             told = True
