@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from crawler.runner import CrawlInterrupted
 from indexer.db.models import CrawlRun, Source
 from indexer.locks import LockHeld, lease, lease_store
 from indexer.storage import ObservationStore
@@ -150,7 +151,7 @@ def _steps(settings: Settings, job: SourceJob, db: Any, trigger: str, stop: thre
                 log.warning("%s: %s failed, %s", job.name, step, error)
                 if step == "crawl":
                     result.run_id = record_failed_crawl(db, settings, job, before, error, trigger)
-                if attempt == job.retry.max_attempts:
+                if attempt == job.retry.max_attempts or isinstance(exc, CrawlInterrupted):  # stopped: no retry
                     result.status, result.error, result.failed_step = "failed", error, step
                     return result
                 if stop.wait(job.retry.delay(attempt)):
