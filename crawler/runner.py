@@ -10,22 +10,35 @@ same JOBDIR continues the same run.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.render.config import RenderConfigError, find_browser
+from indexer.db import Database
+from indexer.db.models import CrawlRun
+from indexer.locks import LockHeld, lease, lease_store
+from indexer.storage import ObservationStore
 from kdir.common.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID_FILE = "kdir_run_id"
+#: Present in a JOBDIR while its crawl process runs; left behind when the process did not end cleanly.
+OPEN_MARKER = "kdir_crawl_open"
 SPIDERS = ("clinic_site", "directory", "nppes", "osm")
+
+
+CRAWL_LEASE_TTL_S = 120.0  # renewed every TTL/3 while the crawl runs; frees the source after a killed parent
 
 
 class CrawlFailed(RuntimeError):
@@ -34,6 +47,18 @@ class CrawlFailed(RuntimeError):
     def __init__(self, message: str, run_id: int | None = None):
         super().__init__(message)
         self.run_id = run_id
+
+
+class CrawlInterrupted(CrawlFailed):
+    """SIGINT or SIGTERM stopped the crawl; the child shut down gracefully and the job directory can resume."""
+
+    def __init__(self, message: str, run_id: int | None, signum: int):
+        super().__init__(message, run_id)
+        self.signum = signum
+
+
+class CrawlRunning(RuntimeError):
+    """Another crawl of the same source (or job directory) is running; the message is one line."""
 
 
 def source_of(spider: str, args: dict[str, str]) -> tuple[str, str]:
@@ -88,8 +113,6 @@ def check_args(spider: str, args: dict[str, str], settings: Settings) -> None:
     if spider in ("nppes", "osm"):
         kwargs.setdefault("api", settings.nppes_url if spider == "nppes" else settings.overpass_url)
     else:
-        from crawler.render.config import RenderConfigError, find_browser
-
         try:
             browser = find_browser(settings.browser_path)
         except RenderConfigError as exc:
@@ -106,9 +129,6 @@ def check_args(spider: str, args: dict[str, str], settings: Settings) -> None:
 def prepare_run(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
                 jobdir: str | None = None) -> int:
     """Check the arguments, create the crawl run (or find the one of a resumed JOBDIR) and return its id."""
-    from indexer.db import Database
-    from indexer.storage import ObservationStore
-
     check_args(spider, args, settings)
     key, kind = source_of(spider, args)
     marker = Path(jobdir) / RUN_ID_FILE if jobdir else None
@@ -125,6 +145,17 @@ def prepare_run(spider: str, args: dict[str, str], *, settings: Settings, trigge
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(run_id), "utf-8")
     return run_id
+
+
+def forget_broken_queue(jobdir: Path) -> bool:
+    """After a crawl process of ``jobdir`` was killed, drop Scrapy's request queue and seen set: written only
+    in part, they make a resume crash or silently skip pages. Nothing is lost by this: the start requests are
+    read again and the ledgers (sites, directory pages) skip what was finished. True when dropped."""
+    if not (jobdir / OPEN_MARKER).exists():
+        return False
+    shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
+    (jobdir / "requests.seen").unlink(missing_ok=True)
+    return True
 
 
 def spawn_spider(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
@@ -146,6 +177,8 @@ def spawn_spider(spider: str, args: dict[str, str], *, settings: Settings, trigg
                               "KDIR_DRIFT_THRESHOLD": settings.drift_threshold}
     if jobdir:
         merged["JOBDIR"] = str(Path(jobdir).resolve())
+        forget_broken_queue(Path(jobdir))
+        (Path(jobdir) / OPEN_MARKER).write_text(str(run_id), "utf-8")
     merged.update(extra_settings or {})
     for k, v in merged.items():
         cmd += ["-s", f"{k}={v}"]
@@ -179,10 +212,6 @@ def spawn_spider(spider: str, args: dict[str, str], *, settings: Settings, trigg
 
 def finish_failed(settings: Settings, run_id: int, error: str) -> None:
     """Mark a run failed when its process died before recording the end itself."""
-    from indexer.db import Database
-    from indexer.db.models import CrawlRun
-    from indexer.storage import ObservationStore
-
     db = Database.connect(settings.database_url)
     try:
         with db.session() as s:
@@ -196,9 +225,6 @@ def finish_failed(settings: Settings, run_id: int, error: str) -> None:
 
 def run_status(settings: Settings, run_id: int) -> dict[str, Any]:
     """The recorded figures of a run: status, items, new, pages, errors, suspect reason, error."""
-    from indexer.db import Database
-    from indexer.db.models import CrawlRun
-
     db = Database.connect(settings.database_url)
     try:
         with db.session() as s:
@@ -213,6 +239,63 @@ def run_status(settings: Settings, run_id: int) -> dict[str, Any]:
         db.dispose()
 
 
+@contextlib.contextmanager
+def crawl_leases(settings: Settings, spider: str, args: dict[str, str], jobdir: str | None) -> Iterator[None]:
+    """Hold the source's crawl lease (and the job directory's) for the block, or raise :class:`CrawlRunning`.
+
+    The leases live where the scheduler's do (the ``locks`` table, or Redis with ``KDIR_REDIS_URL``), so two
+    crawls of one source never run at once, from any machine."""
+    key, _kind = source_of(spider, args)
+    names = [(f"crawl:{key}"[:120], f"a crawl of {key} is already running")]
+    if jobdir:
+        where = str(Path(jobdir).resolve())
+        names.append((f"crawl-jobdir:{hashlib.sha1(where.encode()).hexdigest()}",
+                      f"the job directory {where} is in use by another crawl"))
+    db = Database.connect(settings.database_url, migrate=True)
+    try:
+        store = lease_store(db.factory, settings.redis_url)
+        with contextlib.ExitStack() as stack:
+            for name, what in names:
+                try:
+                    stack.enter_context(lease(store, name, ttl_s=CRAWL_LEASE_TTL_S))
+                except LockHeld as exc:
+                    raise CrawlRunning(f"{what} (held by {exc.holder or 'a process just ending'}); "
+                                       "wait for it to end or stop it") from None
+            yield
+    finally:
+        db.dispose()
+
+
+@contextlib.contextmanager
+def forwarding_signals(process: subprocess.Popen[bytes]) -> Iterator[list[int]]:
+    """Pass SIGINT and SIGTERM on to the crawl process while the block runs (the child has its own session,
+    so a terminal's Ctrl-C never reaches it directly). Scrapy shuts down gracefully on the first signal and at
+    once on the second; the caller keeps waiting for it. Yields the signals received. Only the main thread may
+    install handlers: elsewhere this does nothing."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def forward(signum: int, frame: Any) -> None:
+        received.append(signum)
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signum)
+        before = previous.get(signum)
+        if callable(before) and before is not signal.default_int_handler:  # e.g. a service's "stop" request
+            before(signum, frame)
+
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, forward)
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def run_spider(spider: str, args: dict[str, str], *, settings: Settings, trigger: str = "manual",
                jobdir: str | None = None, extra_settings: dict[str, Any] | None = None,
                on_line: Callable[[str], None] | None = None, timeout: float | None = None,
@@ -223,17 +306,34 @@ def run_spider(spider: str, args: dict[str, str], *, settings: Settings, trigger
     or a second process of a distributed crawl).
     """
     started = time.monotonic()
+    check_args(spider, args, settings)  # bad arguments fail before the database is touched
     if run_id is not None:
-        check_args(spider, args, settings)
+        return _run(spider, args, settings, trigger, jobdir, extra_settings, on_line, timeout, run_id, started)
+    with crawl_leases(settings, spider, args, jobdir):  # attached processes share their run's lease
+        return _run(spider, args, settings, trigger, jobdir, extra_settings, on_line, timeout, run_id, started)
+
+
+def _run(spider: str, args: dict[str, str], settings: Settings, trigger: str, jobdir: str | None,
+         extra_settings: dict[str, Any] | None, on_line: Callable[[str], None] | None, timeout: float | None,
+         run_id: int | None, started: float) -> int:
     crawl = spawn_spider(spider, args, settings=settings, trigger=trigger, jobdir=jobdir,
                          extra_settings=extra_settings, on_line=on_line, run_id=run_id)
-    try:
-        code = crawl.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        crawl.process.terminate()
-        crawl.wait(timeout=30)
-        code = None
+    with forwarding_signals(crawl.process) as received:
+        try:
+            code = crawl.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            crawl.process.terminate()
+            crawl.wait(timeout=30)
+            code = None
+    if code == 0 and jobdir:  # Scrapy closed the job directory cleanly (also after a graceful interrupt)
+        (Path(jobdir) / OPEN_MARKER).unlink(missing_ok=True)
     last = next((ln for ln in reversed(crawl.tail) if ln.strip()), "")
+    if received:
+        name = signal.Signals(received[0]).name
+        finish_failed(settings, crawl.run_id, f"crawl interrupted by {name}")
+        resume = f"; resume it with --resume {jobdir}" if jobdir else ""
+        raise CrawlInterrupted(f"crawl {spider} (run {crawl.run_id}) interrupted by {name} and stopped"
+                               f"{resume} (log: {crawl.log_path})", crawl.run_id, received[0])
     if code != 0:
         why = f"timed out after {time.monotonic() - started:.0f}s" if code is None else f"exit code {code}"
         finish_failed(settings, crawl.run_id, f"crawl process {why}")

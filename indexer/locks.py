@@ -9,11 +9,13 @@ crashed holder's lease simply expires. With ``KDIR_REDIS_URL`` set, :class:`Redi
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Protocol
@@ -26,7 +28,16 @@ from indexer.db.models import Lock, utcnow
 
 
 class LockHeld(Exception):
-    """Another process holds the lease."""
+    """Another process holds the lease; ``holder`` names it (looked up when first read, None if it just ended)."""
+
+    def __init__(self, name: str, store: LeaseStore | None = None):
+        super().__init__(name)
+        self.name = name
+        self._store = store
+
+    @functools.cached_property
+    def holder(self) -> str | None:
+        return self._store.holder(self.name) if self._store is not None else None
 
 
 def make_holder() -> str:
@@ -119,15 +130,24 @@ def lease_store(factory: sessionmaker[Session], redis_url: str | None = None) ->
 
 
 @contextmanager
-def lease(store: LeaseStore, name: str, *, ttl_s: float = 600.0, holder: str | None = None) -> Iterator[str]:
-    """Hold ``name`` for the duration of the block or raise :class:`LockHeld` at once.
+def lease(store: LeaseStore, name: str, *, ttl_s: float = 600.0, holder: str | None = None,
+          wait_s: float = 0.0, on_wait: Callable[[str | None], None] | None = None) -> Iterator[str]:
+    """Hold ``name`` for the duration of the block; if another holder has it, retry for up to ``wait_s``
+    seconds (``on_wait`` is told once, with the holder), then raise :class:`LockHeld`.
 
     A daemon thread renews the lease every ``ttl_s / 3`` seconds, so work longer than the TTL keeps it; if
     the process dies the lease expires after at most ``ttl_s``. Yields the holder id.
     """
     holder = holder or make_holder()
-    if not store.acquire(name, holder, ttl_s):
-        raise LockHeld(name)
+    deadline = time.monotonic() + max(0.0, wait_s)
+    told = False
+    while not store.acquire(name, holder, ttl_s):
+        if time.monotonic() >= deadline:
+            raise LockHeld(name, store)
+        if on_wait is not None and not told:
+            on_wait(store.holder(name))
+            told = True
+        time.sleep(min(0.5, max(0.05, deadline - time.monotonic())))
     stop = threading.Event()
 
     def heartbeat() -> None:

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from indexer.db import Database
 from indexer.db.fastwrite import update_rows
 from indexer.db.models import Checkpoint, CrawlRun, Observation, Provider, RegistryPending, utcnow
+from indexer.locks import DbLeases, LockHeld, lease
 from indexer.observation import BadObservation, read_observation
 from indexer.outbox import enqueue
 from indexer.provenance import live_values
+from indexer.repair import RepairReport, repair
 from indexer.resolve.backing import merged_map
 from indexer.resolve.batch import BatchResolver, ObsRow
 from indexer.resolve.engine import Recomputer
@@ -38,6 +40,9 @@ from kdir.common.config import Settings
 from kdir.common.record import ProviderItem
 
 CHECKPOINT = "indexer"
+#: The lease (``locks`` table, every backend) held for a whole index run: runs never overlap.
+INDEX_LOCK = "index"
+INDEX_LOCK_TTL_S = 120.0  # renewed every TTL/3; a killed run frees the lock after at most this
 SQLITE_CACHE_KIB = 65536
 Progress = Callable[[int, int], None]  # (observations done, total)
 
@@ -56,10 +61,12 @@ class IndexReport:
     stale_cleared: int = 0
     batches: int = 0
     duration_s: float = 0.0
+    repair: RepairReport | None = None
 
     def summary(self) -> str:
         creds = ", ".join(f"{k} {v}" for k, v in sorted(self.credentials.items())) or "none checked"
-        return (f"indexed {self.observations_processed} observations ({self.observations_skipped} skipped): "
+        head = f"{self.repair.summary()}; " if self.repair is not None else ""
+        return head + (f"indexed {self.observations_processed} observations ({self.observations_skipped} skipped): "
                 f"{self.providers_created} providers created, {self.providers_updated} updated, "
                 f"{self.providers_merged} merged, {self.registry_pending} registry records unmatched; credentials: {creds}; stale +{self.stale_marked}/"
                 f"-{self.stale_cleared}; {self.duration_s:.1f}s")
@@ -184,20 +191,39 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+class IndexRunning(Exception):
+    """Another index run holds the run lock; the message is one line for the operator."""
+
+
 def run_index(db: Database, settings: Settings, *, progress: Progress | None = None, full: bool = False,
-              verify: bool = True, batch_size: int = 5000, registry: Any = None) -> IndexReport:
+              verify: bool = True, batch_size: int = 5000, registry: Any = None, repair_first: bool = False,
+              wait_s: float = 0.0, on_wait: Callable[[str | None], None] | None = None) -> IndexReport:
     """Index pending observations (all of them with ``full``), then staleness and (unless ``verify`` is False)
     registry verification. ``registry`` is an :class:`indexer.verify.nppes.NppesClient` (default: one built
-    from ``settings``)."""
-    with _fewer_collections():
-        return _run_index(db, settings, progress=progress, full=full, verify=verify, batch_size=batch_size,
-                          registry=registry)
+    from ``settings``).
+
+    The whole run holds the database lease :data:`INDEX_LOCK`; when another run has it, wait up to ``wait_s``
+    seconds, then raise :class:`IndexRunning`. ``full`` and ``repair_first`` first repair what overlapping runs
+    of older versions left behind (:mod:`indexer.repair`)."""
+    try:
+        with (lease(DbLeases(db.factory), INDEX_LOCK, ttl_s=INDEX_LOCK_TTL_S, wait_s=wait_s, on_wait=on_wait),
+              _fewer_collections()):
+            return _run_index(db, settings, progress=progress, full=full, verify=verify, batch_size=batch_size,
+                              registry=registry, repair_first=repair_first or full)
+    except LockHeld as exc:
+        waited = f" after waiting {wait_s:g}s" if wait_s > 0 else ""
+        raise IndexRunning(f"another index run is in progress (held by {exc.holder or 'a process just ending'})"
+                           f"{waited}; try again when it ends") from None
 
 
 def _run_index(db: Database, settings: Settings, *, progress: Progress | None, full: bool, verify: bool,
-               batch_size: int, registry: Any) -> IndexReport:
+               batch_size: int, registry: Any, repair_first: bool) -> IndexReport:
     started = time.monotonic()
     report = IndexReport()
+    if repair_first:
+        with db.session() as s:
+            report.repair = repair(s)
+            s.commit()
     rules: Counter[str] = Counter()
     updated: set[int] = set()
     with db.session() as s:

@@ -20,8 +20,12 @@ class NormalisePipeline:
         return cls(crawler)
 
     def process_item(self, item: ProviderItem) -> ProviderItem:
+        """The item itself, normalised in place: spiders follow their items through the pipeline by identity
+        (a site is finished in the ledger when its last item has left)."""
         before = len(item.issues)
         out = normalise(item)
         for field, n in count_issues(out.issues[before:]).items():
             invalid(self.stats, field, n)
-        return out
+        if out is not item:
+            vars(item).update(vars(out))
+        return item

@@ -4,6 +4,10 @@
 
 List pages -> detail pages (one item each, source ``directory:<name>``); each clinic's own website, when the
 detail page links to it, is crawled as by clinic_site (items with source ``clinic_site``).
+
+Resuming a JOBDIR after a hard kill (whose Scrapy queue and seen set are then lost or partial): listing pages are
+read again (``dont_filter``: they lead to the rest), detail pages whose item was stored are not. A detail page
+is a unit of the site ledger (``page:<url>``), claimed when fetched and done once its item left the pipeline.
 """
 
 from __future__ import annotations
@@ -53,10 +57,18 @@ class DirectorySpider(SiteCrawlSpider):
         self.dir_site = nav.site_key(self.definition.base_url)
         self.listing_pages = 0
         self.listings = 0
+        self._lists_seen: set[str] = set()  # listing pages requested by this process
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.definition.absolute_start_urls():
-            yield Request(url, callback=self.parse_list)
+            if (req := self._list_request(url)) is not None:
+                yield req
+
+    def _list_request(self, url: str) -> Request | None:
+        if url in self._lists_seen:
+            return None
+        self._lists_seen.add(url)
+        return Request(url, callback=self.parse_list, dont_filter=True)
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -71,15 +83,24 @@ class DirectorySpider(SiteCrawlSpider):
                 self.crawler.stats.inc_value("kdir/directory/listing_cap")
                 break
             self.listings += 1
-            yield Request(url, callback=self.parse_detail, priority=1)
+            key = f"page:{url}"
+            if self.ledger.is_done(key):
+                self.crawler.stats.inc_value("kdir/directory/skipped_done")
+                continue
+            # dont_filter: a resumed crawl must fetch unfinished pages; repeats are dropped by the ledger's claim.
+            yield Request(url, callback=self.parse_detail, priority=1, dont_filter=True,
+                          meta={"kdir_site": key, "kdir_seed": True})
         if d.next_page is not None and self.listing_pages < d.max_pages:
             nxt = d.next_page.extract(response)
             url = nav.clean_url(nxt[0], response.url) if nxt else None
-            if url and nav.same_site(url, self.dir_site):
-                yield Request(url, callback=self.parse_list)
+            if url and nav.same_site(url, self.dir_site) and (req := self._list_request(url)) is not None:
+                yield req
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
+        key = response.meta.get("kdir_site")
         if not isinstance(response, TextResponse):
+            if key:
+                self.ledger.mark_done(key)
             return
         d = self.definition
         values = {k: sel.extract(response) for k, sel in d.detail.items()}
@@ -104,6 +125,9 @@ class DirectorySpider(SiteCrawlSpider):
             npi=one("npi"), rating=rating, location_key=nav.clean_url(response.url) or response.url,
             telehealth=True if telehealth_text in ("yes", "true", "available") else None,
             **{k: list(dict.fromkeys(values.get(k, []))) for k in LIST_FIELDS if k != "phones"})
+        if key:  # done once the item has left the pipeline (see SiteCrawlSpider._item_left)
+            self._pending_sites[key] = 1
+            self._item_site[id(item)] = key
         yield item
         if website and d.follow_website and not nav.same_site(website, self.dir_site):
             req = self.site_request(website)

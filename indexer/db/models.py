@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -244,6 +245,12 @@ class MatchLink(Base):
     matched_provider_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)  # set by a moderator's split/merge: never re-resolved
+
+
+#: One decision per (observation, mention) and kind of link (migration 0006): two index runs racing can no longer
+#: link one observation to two providers. A moderator's pinned link may sit beside the indexer's unpinned one.
+Index("uq_match_links_decision", MatchLink.observation_id, func.coalesce(MatchLink.mention_key, ""),
+      MatchLink.pinned, unique=True)
 
 
 class RegistryPending(Base):

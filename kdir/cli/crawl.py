@@ -37,7 +37,8 @@ def _pairs(values: tuple[str, ...], flag: str) -> dict[str, str]:
 @click.option("--timeout", type=float, help="Stop the crawl after this many seconds (it is then failed).")
 def command(spider: str, arg: tuple[str, ...], setting: tuple[str, ...], jobdir: str | None, resume: str | None,
             attach: int | None, trigger: str, timeout: float | None) -> None:
-    from crawler.runner import CrawlFailed, run_spider, run_status
+    from crawler.runner import CrawlFailed, CrawlInterrupted, CrawlRunning, run_spider, run_status
+    from indexer.db.engine import DatabaseUnavailable
 
     settings = load_settings()
     args = _pairs(arg, "-a")
@@ -56,10 +57,19 @@ def command(spider: str, arg: tuple[str, ...], setting: tuple[str, ...], jobdir:
     try:
         run_id = run_spider(spider, args, settings=settings, trigger=trigger, jobdir=resume or jobdir,
                             extra_settings=extra, on_line=on_line, timeout=timeout, run_id=attach)
+    except DatabaseUnavailable as exc:  # checked before the crawl starts: one line, no traceback
+        fail(str(exc))
+        return
+    except CrawlRunning as exc:
+        fail(str(exc), code=3)
+        return
+    except KeyboardInterrupt:  # Ctrl-C before the crawl process started: nothing is running
+        fail("interrupted before the crawl started", code=130)
+        return
     except CrawlFailed as exc:
         if show:
             click.echo("", err=True)
-        fail(str(exc), code=1)
+        fail(str(exc), code=128 + exc.signum if isinstance(exc, CrawlInterrupted) else 1)
         return
     except ValueError as exc:
         fail(str(exc))

@@ -12,10 +12,14 @@ from kdir.cli.common import fail, interactive, load_settings, open_database
 @click.option("--full", is_flag=True, help="Re-derive every provider from all observations (resumable).")
 @click.option("--no-verify", is_flag=True, help="Skip NPI registry verification (no network).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the whole search index from the database afterwards.")
+@click.option("--repair", is_flag=True,
+              help="First repair providers doubled by overlapping index runs (--full always does).")
+@click.option("--wait", "wait_s", type=click.FloatRange(0, 86_400), default=0, show_default=True,
+              metavar="SECONDS", help="When another index run is in progress, wait this long for it to end.")
 @click.option("--batch-size", type=click.IntRange(10, 50_000), default=5000, show_default=True,
               help="Observations per committed batch.")
-def command(full: bool, no_verify: bool, rebuild: bool, batch_size: int) -> None:
-    from indexer.pipeline import run_index
+def command(full: bool, no_verify: bool, rebuild: bool, repair: bool, wait_s: float, batch_size: int) -> None:
+    from indexer.pipeline import IndexRunning, run_index
 
     settings = load_settings()
     db = open_database(settings, migrate=True)
@@ -31,9 +35,15 @@ def command(full: bool, no_verify: bool, rebuild: bool, batch_size: int) -> None
             bar.n = done
             bar.refresh()
 
+    def on_wait(holder: str | None) -> None:
+        click.echo(f"kdir: another index run is in progress ({holder}); waiting up to {wait_s:g}s", err=True)
+
     try:
         report = run_index(db, settings, progress=progress, full=full, verify=not no_verify,
-                           batch_size=batch_size)
+                           batch_size=batch_size, repair_first=repair, wait_s=wait_s, on_wait=on_wait)
+    except IndexRunning as exc:
+        fail(str(exc), code=3)
+        return
     except Exception as exc:  # noqa: BLE001 - one line for the operator; batches already committed are kept
         fail(f"indexing stopped: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", code=1)
         return

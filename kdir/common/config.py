@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_NPPES_URL = "https://npiregistry.cms.hhs.gov/api/"
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
+DEFAULT_RATELIMIT = "120/minute"
 
 
 class ConfigError(Exception):
@@ -104,6 +105,50 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type[float]
     return value
 
 
+def _database_url(env: Mapping[str, str], var_dir: Path) -> str:
+    """``KDIR_DATABASE_URL``, normalised for SQLAlchemy; refused when it names no PostgreSQL database or a
+    SQLite file in a folder that does not exist (only the var directory is created by the project)."""
+    database_url = env.get("KDIR_DATABASE_URL", "").strip() or f"sqlite:///{var_dir / 'kdir.sqlite3'}"
+    parts = urlsplit(database_url)
+    scheme = parts.scheme.split("+")[0]
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise ConfigError(f"KDIR_DATABASE_URL must be a sqlite:/// or postgresql:// URL, got {database_url!r}")
+    if scheme == "sqlite":
+        path = database_url.split("///", 1)[1].split("?", 1)[0] if "///" in database_url else ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            folder = Path(path).parent
+            if not folder.is_dir() and folder.resolve() != var_dir.resolve():
+                raise ConfigError(f"KDIR_DATABASE_URL: the folder {folder} of the SQLite file does not exist; "
+                                  "create it or correct the path")
+        return database_url
+    if not parts.path.strip("/") and "dbname=" not in parts.query:
+        raise ConfigError(f"KDIR_DATABASE_URL names no database: add its name after the host, e.g. "
+                          f"postgresql://kdir@db:5432/kdir (got {mask_url(database_url)!r})")
+    if scheme == "postgres":  # Heroku-style alias SQLAlchemy no longer accepts
+        database_url = "postgresql" + database_url[len("postgres"):]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return database_url
+
+
+def _ratelimit(env: Mapping[str, str]) -> str:
+    """``KDIR_RATELIMIT`` in Flask-Limiter syntax (``120/minute``, ``10/second;500/hour``), checked with the
+    parser Flask-Limiter itself uses: a value it cannot read would switch rate limiting off."""
+    raw = env.get("KDIR_RATELIMIT", "").strip()
+    if not raw:
+        return DEFAULT_RATELIMIT
+    from limits import parse_many  # only for a value set by the operator: the package takes ~0.3 s to import
+
+    try:
+        limits = parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"KDIR_RATELIMIT must be a rate limit such as 120/minute or 10/second;500/hour, "
+                          f"got {raw!r}") from None
+    if any(item.amount < 1 for item in limits):
+        raise ConfigError(f"KDIR_RATELIMIT must allow at least 1 request per period, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "production"
@@ -140,15 +185,7 @@ class Settings:
         if mode not in _ENVS:
             raise ConfigError(f"KDIR_ENV must be one of {', '.join(sorted(_ENVS))}, got {mode!r}")
         var_dir = Path(env.get("KDIR_VAR_DIR", "").strip() or "var")
-        database_url = env.get("KDIR_DATABASE_URL", "").strip() or f"sqlite:///{var_dir / 'kdir.sqlite3'}"
-        scheme = urlsplit(database_url).scheme.split("+")[0]
-        if scheme not in ("sqlite", "postgresql", "postgres"):
-            raise ConfigError(
-                f"KDIR_DATABASE_URL must be a sqlite:/// or postgresql:// URL, got {database_url!r}")
-        if scheme == "postgres":  # Heroku-style alias SQLAlchemy no longer accepts
-            database_url = "postgresql" + database_url[len("postgres"):]
-        if database_url.startswith("postgresql://"):
-            database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = _database_url(env, var_dir)
         secret = env.get("KDIR_SECRET_KEY", "").strip()
         if not secret and mode in _LOCAL_ENVS:
             secret = secrets.token_hex(32)
@@ -171,7 +208,7 @@ class Settings:
             schedule_file=Path(schedule) if schedule else None,
             stale_after_runs=int(_number(env, "KDIR_STALE_AFTER_RUNS", 3, int, 1, 1000)),
             drift_threshold=_number(env, "KDIR_DRIFT_THRESHOLD", 0.5, float, 0.0, 1.0),
-            ratelimit=env.get("KDIR_RATELIMIT", "").strip() or "120/minute",
+            ratelimit=_ratelimit(env),
             trusted_proxies=int(_number(env, "KDIR_TRUSTED_PROXIES", 0, int, 0, 10)),
             render=parse_render_mode(env.get("KDIR_RENDER")),
             browser_path=env.get("KDIR_BROWSER_PATH", "").strip() or None,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from crawler.runner import run_spider
+from crawler.runner import CrawlInterrupted, run_spider
 from indexer.db import Database
 from indexer.db.models import CrawlRun, Source
 from indexer.locks import LockHeld, lease, lease_store
@@ -29,6 +29,7 @@ from kdir.common.schedule import SourceJob
 log = logging.getLogger("kdir.scheduler")
 LOCK_TTL_S = 300.0  # renewed every TTL/3 while a cycle runs; a crashed holder frees the source after this
 STEPS = ("crawl", "index", "publish")
+INDEX_WAIT_S = 900.0  # another source's index run (or an operator's) is waited for, then the step is retried
 
 
 @dataclass
@@ -68,7 +69,7 @@ def crawl(settings: Settings, job: SourceJob, trigger: str) -> int:
 
 
 def index(db: Any, settings: Settings) -> Any:
-    return run_index(db, settings)
+    return run_index(db, settings, wait_s=INDEX_WAIT_S)
 
 
 def publish(db: Any, settings: Settings) -> int:
@@ -145,7 +146,7 @@ def _steps(settings: Settings, job: SourceJob, db: Any, trigger: str, stop: thre
                 log.warning("%s: %s failed, %s", job.name, step, error)
                 if step == "crawl":
                     result.run_id = record_failed_crawl(db, settings, job, before, error, trigger)
-                if attempt == job.retry.max_attempts:
+                if attempt == job.retry.max_attempts or isinstance(exc, CrawlInterrupted):  # stopped: no retry
                     result.status, result.error, result.failed_step = "failed", error, step
                     return result
                 if stop.wait(job.retry.delay(attempt)):
