@@ -41,10 +41,11 @@ TAXONOMIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kdir-conditions": ("Conditions a provider says it treats.", CONDITIONS),
     "kdir-services": ("Services offered alongside ketamine therapy.", SERVICES),
     "kdir-qualification": ("Qualification facts about practitioners (values in attribute.value).",
-                           ("npi", "npi_verification", "license_state")),
+                           ("npi", "npi_verification", "license_state", "registry_record")),
 }
 _QUALIFICATION_LABELS = {"npi": "National Provider Identifier", "npi_verification": "NPI registry verification",
-                         "license_state": "State of licensure"}
+                         "license_state": "State of licensure",
+                         "registry_record": "NPI Registry record (the public page a verification rests on)"}
 _LINK_TYPES = (("modalities", "kdir-modalities"), ("conditions", "kdir-conditions"), ("services", "kdir-services"))
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -140,6 +141,8 @@ def _contact(pid: int, service_id: str, entry: dict[str, Any], taken: set[str]) 
         attrs.append(_attribute(contact_id, "contact", "qualification", "kdir-qualification", "npi", entry["npi"]))
     attrs += [_attribute(contact_id, "contact", "qualification", "kdir-qualification", "license_state", st)
               for st in entry["license_states"]]
+    attrs += [_attribute(contact_id, "contact", "qualification", "kdir-qualification", "registry_record", r["url"])
+              for r in entry["registry"] if r["url"]]
     contact["attributes"] = attrs
     return contact
 

@@ -36,6 +36,7 @@ class Verdict:
     outcome: str
     reason: str | None = None
     record: RegistryRecord | None = None
+    candidates: list[RegistryRecord] = field(default_factory=list)  # ambiguous: the records that fit
 
 
 @dataclass
@@ -109,22 +110,39 @@ def check_claim(session: Session, client: NppesClient, claim_name: str, kind: st
     if len(good) == 1:
         return good[0]
     if len(good) > 1:
-        return Verdict("ambiguous", f"{len(good)} registry entries match this name in {state}")
+        return Verdict("ambiguous", f"{len(good)} registry entries match this name in {state}",
+                       candidates=[v.record for v in good if v.record is not None])
     named = [v for v in fits if v.reason is None or not v.reason.startswith(("name differs", "state differs"))]
     if named:
         return named[0]
     return Verdict("not_found", f"no registry entry for this name in {state}")
 
 
+def candidate_summary(rec: RegistryRecord) -> dict[str, object]:
+    """A registry record as a moderator sees it among the candidates of an ambiguous claim."""
+    primary = rec.primary_taxonomy
+    return {"npi": rec.number, "name": rec.name, "states": rec.states,
+            "taxonomy": primary.desc or primary.code if primary else None}
+
+
 def _apply(cred: Credential, v: Verdict, now: datetime) -> None:
+    """Store the outcome and the registry record it rests on (cleared when there is none)."""
     cred.outcome, cred.reason, cred.checked_at = v.outcome, v.reason, now
+    cred.registry_candidates = [candidate_summary(r) for r in v.candidates]
     rec = v.record
-    if rec is not None:
-        cred.registry_name = rec.name[:300]
-        cred.registry_credential = rec.credential[:64] or None
-        cred.registry_taxonomies = [{"code": t.code, "desc": t.desc, "state": t.state, "primary": t.primary,
-                                     "license": t.license} for t in rec.taxonomies]
-        cred.license_states = sorted({t.state for t in rec.taxonomies if t.state and t.license})
+    primary = rec.primary_taxonomy if rec is not None else None
+    cred.registry_npi = rec.number if rec is not None else None
+    cred.registry_type = rec.enumeration_type if rec is not None else None
+    cred.registry_name = rec.name[:300] if rec is not None else None
+    cred.registry_credential = (rec.credential[:64] or None) if rec is not None else None
+    cred.registry_taxonomy_code = primary.code[:16] if primary is not None else None
+    cred.registry_taxonomy_desc = (primary.desc[:300] or None) if primary is not None else None
+    cred.registry_status = rec.status if rec is not None else None
+    cred.registry_updated = rec.last_updated if rec is not None else None
+    cred.registry_states = rec.states if rec is not None else []
+    cred.registry_taxonomies = [{"code": t.code, "desc": t.desc, "state": t.state, "primary": t.primary,
+                                 "license": t.license} for t in rec.taxonomies] if rec is not None else []
+    cred.license_states = rec.license_states if rec is not None else []
 
 
 def default_client(settings: Settings) -> NppesClient:
@@ -160,7 +178,9 @@ def verify_pending(db: Database, settings: Settings, *, client: NppesClient | No
             if provider is None:
                 continue
             try:
-                verdict = check_claim(s, client, provider.name, provider.kind, cred.credential, cred.npi,
+                # A claim once verified by name is re-checked by the NPI of the record it rests on.
+                npi = cred.npi or (cred.registry_npi if cred.outcome == "verified" else None)
+                verdict = check_claim(s, client, provider.name, provider.kind, cred.credential, npi,
                                       cred.claimed_state)
             except RegistryError:
                 report.errors += 1
@@ -169,12 +189,12 @@ def verify_pending(db: Database, settings: Settings, *, client: NppesClient | No
                     break  # the registry is down: try again next run, keep what we have
                 continue
             errors_in_row = 0
-            before = (cred.outcome, cred.registry_taxonomies)
+            before = (cred.outcome, cred.registry_taxonomies, cred.registry_npi)
             _apply(cred, verdict, utcnow())
             report.outcomes[verdict.outcome] += 1
             if verdict.outcome == "verified" and not cred.npi and verdict.record is not None:
                 found[cred.provider_id] = verdict.record.number
-            if before != (cred.outcome, cred.registry_taxonomies):
+            if before != (cred.outcome, cred.registry_taxonomies, cred.registry_npi):
                 touched.add(cred.provider_id)
             if n % commit_every == 0:
                 s.commit()

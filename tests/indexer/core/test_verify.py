@@ -73,7 +73,7 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
     report = run_index(db, settings, verify=True, registry=client)
     assert sum(report.credentials.values()) > 0
     with db.session() as s:
-        got = {(p.match_name, c.credential): (c.outcome, c.reason, c.registry_taxonomies)
+        got = {(p.match_name, c.credential): (c.outcome, c.reason, c.registry_taxonomies, c.registry_npi)
                for c, p in s.execute(select(Credential, Provider).join(Provider, Provider.id == Credential.provider_id)
                                      .where(Provider.kind == "practitioner"))}
     from kdir.common.names import person_match_name
@@ -82,8 +82,10 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
     for _lst, p in truth.practitioners():
         key = (person_match_name(p.name), p.credentials[0])
         assert key in got, key
-        outcome, reason, taxonomies = got[key]
+        outcome, reason, taxonomies, registry_npi = got[key]
         assert outcome == p.verification, (p.name, p.trap, outcome, reason)
+        if p.registry_npi:  # every verified/mismatch outcome names the record it rests on
+            assert registry_npi == p.registry_npi, (p.name, registry_npi)
         if outcome == "mismatch":
             assert reason
         if outcome == "verified":
