@@ -3,7 +3,10 @@
 Supported: number, enumeration_type, taxonomy_description, first_name, last_name, organization_name (trailing
 ``*`` wildcard after at least two characters), city, state, postal_code (5 digits also match ZIP+4),
 country_code, address_purpose, limit (1-200, default 10), skip (0-1000). Errors come back with HTTP 200 as
-``{"Errors": [...]}``. Like the real API, ``result_count`` is the number of results in this page.
+``{"Errors": [...]}``. Like the real API, ``result_count`` is the number of results in this page, names match
+whole (a hyphenated or particle surname is one last name; a trailing ``*`` makes a prefix), ``organization_name``
+also searches the other names (Doing Business As, former legal names), and only active records are listed: a
+deactivated number answers exactly like an unknown one.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ def _pattern(field: str, value: str) -> tuple[str, bool]:
 def _matches(text: str, pattern: tuple[str, bool]) -> bool:
     text = (text or "").upper()
     return text.startswith(pattern[0]) if pattern[1] else text == pattern[0]
+
+
+def _organisation_names(rec: dict[str, Any]) -> list[str]:
+    """The legal name and the other names (DBA, former legal names) an organisation search matches."""
+    return [rec["basic"].get("organization_name", "")] + [
+        o.get("organization_name", "") for o in rec.get("other_names") or [] if isinstance(o, dict)]
 
 
 def _int(params: dict[str, str], name: str, default: int, low: int, high: int, number: str) -> int:
@@ -113,7 +122,13 @@ def search(raw: dict[str, str], records: Iterable[dict[str, Any]] | None = None)
             continue
         if "organization_name" in names and rec["enumeration_type"] != "NPI-2":
             continue
-        if not all(_matches(basic.get(f, ""), p) for f, p in names.items()):
+        if str(basic.get("status", "A")).upper() != "A":
+            continue  # the public registry lists active NPIs only
+        person_names = {f: p for f, p in names.items() if f != "organization_name"}
+        if not all(_matches(basic.get(f, ""), p) for f, p in person_names.items()):
+            continue
+        if "organization_name" in names and not any(
+                _matches(n, names["organization_name"]) for n in _organisation_names(rec)):
             continue
         if taxonomy and not any(taxonomy in t["desc"].upper() or taxonomy == t["code"]
                                 for t in rec["taxonomies"]):
