@@ -254,9 +254,10 @@ def organisation_queries(raw: object) -> list[str]:
     words = match_name(raw).upper().split()
     if len(words) >= 2 and words[-1] in ("MD", "DO", "PHD"):
         words.pop()
+    lead = ["THE"] if isinstance(raw, str) and raw.strip().upper().startswith("THE ") else []
     out = []
     for n in (len(words), 2):
-        stem = " ".join(words[:n])
-        if len(stem) >= 2 and stem + "*" not in out:
-            out.append(stem + "*")
+        for stem in (" ".join(lead + words[:n]), " ".join(words[:n])):
+            if len(stem) >= 2 and stem + "*" not in out:
+                out.append(stem + "*")
     return out
