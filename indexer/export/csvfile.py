@@ -66,6 +66,8 @@ COLUMNS: tuple[tuple[str, Callable[[Record], str]], ...] = (
     ("lat", lambda r: _number(r["location"]["lat"]) if r["location"] else ""),
     ("lon", lambda r: _number(r["location"]["lon"]) if r["location"] else ""),
     ("npi", lambda r: _text(r["npi"])),
+    ("npi_verification", lambda r: _text(r["organisation"]["verification"]) if r["organisation"] else ""),
+    ("npi_registry", lambda r: _json(r["organisation"]["registry"]) if r["organisation"] else ""),
     ("modalities", lambda r: _joined(r["modalities"])),
     ("conditions", lambda r: _joined(r["conditions"])),
     ("services", lambda r: _joined(r["services"])),

@@ -165,6 +165,13 @@ def service_of(record: Record) -> dict[str, Any]:
             "id": uid("organization_identifier", pid, "npi"), "organization_id": org_id,
             "identifier_scheme": "US-NPI", "identifier_type": "National Provider Identifier",
             "identifier": record["npi"]}]
+    checked = record.get("organisation") or {}
+    if checked and checked["verification"] != "unchecked":  # the organisation's own registry check
+        organization["attributes"] = [
+            _attribute(org_id, "organization", "qualification", "kdir-qualification", "npi_verification",
+                       checked["verification"])] + [
+            _attribute(org_id, "organization", "qualification", "kdir-qualification", "registry_record", r["url"])
+            for r in checked["registry"] if r["url"]]
 
     address = _address(pid, location_id, record)
     loc = record["location"]

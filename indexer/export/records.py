@@ -232,8 +232,17 @@ def _sources(s: Session, ids: list[int]) -> dict[int, list[Record]]:
     return out
 
 
-def build_record(row: Any, team: list[Record], ratings: list[Record], sources: list[Record]) -> Record:
-    """The canonical record of one provider row (see docs/export.md for every field)."""
+def organisation_entry(creds: list[Any]) -> Record:
+    """A clinic's own registry check (its organisation NPI): the summarised outcome and the records it rests on."""
+    outcomes = [c.outcome if isinstance(c.outcome, str) else "unchecked" for c in creds]
+    return {"verification": summarise_outcomes(outcomes),
+            "registry": [e for c in creds if (e := registry_evidence(c)) is not None]}
+
+
+def build_record(row: Any, team: list[Record], ratings: list[Record], sources: list[Record],
+                 own: list[Any] | None = None) -> Record:
+    """The canonical record of one provider row (see docs/export.md for every field); ``own``: a clinic's own
+    credential rows (its organisation NPI checks)."""
     country = text(row.country)
     return {
         "id": row.id,
@@ -247,6 +256,7 @@ def build_record(row: Any, team: list[Record], ratings: list[Record], sources: l
                     "postal_code": text(row.postal_code), "country": country},
         "location": location_of(row.lat, row.lon),
         "npi": text(row.npi),
+        "organisation": organisation_entry(own or []) if row.kind != "practitioner" else None,
         "modalities": codes(row.modalities, MODALITIES),
         "conditions": codes(row.conditions, CONDITIONS),
         "services": codes(row.services, SERVICES),
@@ -280,8 +290,10 @@ def iter_records(db: Database, *, include_stale: bool = False, batch_size: int =
                 break
             ids = [r.id for r in rows]
             teams, ratings, sources = _teams(s, rows, include_stale), _ratings(s, ids), _sources(s, ids)
+            own = _credentials(s, {r.id for r in rows if r.kind != "practitioner"})
             for r in rows:
-                yield build_record(r, teams.get(r.id, []), ratings.get(r.id, []), sources.get(r.id, []))
+                yield build_record(r, teams.get(r.id, []), ratings.get(r.id, []), sources.get(r.id, []),
+                                   own.get(r.id, []))
             last_id = ids[-1]
             if len(rows) < batch_size:
                 break

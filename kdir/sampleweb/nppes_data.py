@@ -84,7 +84,10 @@ def _envelope(npi: str, etype: str, basic: dict[str, Any], addr: Addr, mailing: 
 
 
 def person(npi: str, first: str, last: str, credential: str, sex: str, codes: list[str], addr: Addr,
-           *, seq: int, middle: str = "", status: str = "A", mailing: Addr | None = None) -> dict[str, Any]:
+           *, seq: int, middle: str = "", status: str = "A", mailing: Addr | None = None,
+           also_licensed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An NPI-1 record; ``also_licensed``: further states where its primary taxonomy is licensed (the real
+    registry repeats the taxonomy once per state licence)."""
     basic: dict[str, Any] = {
         "first_name": first.upper(), "last_name": last.upper(), "middle_name": middle.upper(),
         "credential": credential, "sole_proprietor": "NO",
@@ -94,7 +97,11 @@ def person(npi: str, first: str, last: str, credential: str, sex: str, codes: li
     basic["sex" if seq % 2 else "gender"] = sex
     if status != "A":
         basic["deactivation_date"] = "2023-08-31"
-    return _envelope(npi, "NPI-1", basic, addr, mailing, codes, seq)
+    rec = _envelope(npi, "NPI-1", basic, addr, mailing, codes, seq)
+    for i, st in enumerate(also_licensed, 1):
+        rec["taxonomies"].append({**rec["taxonomies"][0], "state": st, "license": f"{st}{int(npi[:5]) + i}",
+                                  "primary": False})
+    return rec
 
 
 def organization(npi: str, name: str, official: tuple[str, str, str], codes: list[str], addr: Addr,
@@ -154,7 +161,8 @@ def _hand_records() -> list[dict[str, Any]]:
         person("1311700946", "Nathan", "Cole", "MD", "M", ["207L00000X", "207LP2900X"], CAMBRIDGE, seq=13),
         person("1665812370", "Sofia", "Alvarez", "MD", "F", ["207P00000X"], PROVIDENCE, seq=14),
         # patel: verified psychiatric NP.
-        person("1107483525", "Sam", "Patel", "PMHNP-BC", "M", ["363LP0808X"], ASHEVILLE, seq=15),
+        person("1107483525", "Sam", "Patel", "PMHNP-BC", "M", ["363LP0808X"], ASHEVILLE, seq=15,
+               also_licensed=("SC",)),
         # brightsmile: a real dentist, but the office is not a ketamine-therapy provider.
         person("1933576286", "Emily", "Carter", "DDS", "F", ["1223G0001X"], COLUMBUS, seq=16),
         # harborview: Stone and the organisation verified; Daniel Kim's printed NPI has a bad check digit.

@@ -92,6 +92,13 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
             assert taxonomies and all("code" in t for t in taxonomies)
         checked += 1
     assert checked >= 10
+    # Each practitioner's "licensed in" list is the states of the registry's licences (Sam Patel: NC and SC).
+    with db.session() as s:
+        licensed = {p.match_name: p.licensed_states for p in s.scalars(select(Provider))}
+    expected = [(lst, p) for lst, p in truth.practitioners() if lst.licensed_states]
+    assert expected
+    for lst, p in expected:
+        assert licensed[person_match_name(p.name)] == sorted(lst.licensed_states), p.name
     # Rerun: nothing is re-checked before the TTL, and the cache spares the registry.
     before = client.requests_made
     again = run_index(db, settings, verify=True, registry=client)

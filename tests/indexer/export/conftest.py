@@ -73,6 +73,11 @@ def seed_directory(db: Database) -> Seeded:
             services=["integration_therapy", "spravato_rems_certified"], rating_value=4.6, rating_count=31,
             qualification={"signals": ["psychiatrist_on_team", {"code": "rems", "source": "@evil"}, 7],
                            "verified": True})
+        # The clinic's own organisation NPI: registry-verified, with the record it rests on.
+        add_credential(s, clinic, None, "1234567893", "verified", registry_npi="1234567893",
+                       registry_name="SUNRISE KETAMINE CLINIC PLLC", registry_type="NPI-2",
+                       registry_taxonomy_code="261QM0801X", registry_taxonomy_desc="Clinic/Center, Mental Health",
+                       registry_states=["TX"], registry_status="A", checked_at=datetime(2026, 5, 1, 12, tzinfo=UTC))
         # Published, no coordinates, a junk website and email, a partial address.
         no_geo = add_provider(s, "-Telehealth Only, LLC", website="javascript:alert(1)", email="not an email",
                               phones=["@+1 512 555 0111"], city="Dallas", region="TX",

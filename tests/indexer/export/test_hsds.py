@@ -142,6 +142,9 @@ def test_clinic_mapping(db: Database, seeded: Seeded) -> None:
     org = service["organization"]
     assert org["name"] == HOSTILE_NAME and org["website"] == "https://clinic.example/ketamine?a=1&b=2"
     assert org["organization_identifiers"][0]["identifier"] == "1234567893"
+    assert sorted((a["taxonomy_term"]["code"], a["value"]) for a in org["attributes"]) == [
+        ("npi_verification", "verified"),
+        ("registry_record", "https://npiregistry.cms.hhs.gov/provider-view/1234567893")]
     assert service["status"] == "active" and service["last_modified"] == "2026-05-06T07:08:09Z"
     location = service["service_at_locations"][0]["location"]
     assert location["location_type"] == "physical"

@@ -19,7 +19,7 @@ from tests.indexer.export.conftest import HOSTILE_NAME, Seeded
 
 FIELDS = {"id", "kind", "name", "status", "website", "phones", "email", "address", "location", "npi", "modalities",
           "conditions", "services", "practitioners", "rating", "qualification", "sources", "updated_at", "stale",
-          "licensed_states"}
+          "licensed_states", "organisation"}
 
 
 def test_only_published_providers_are_selected(db: Database, seeded: Seeded) -> None:
@@ -74,6 +74,11 @@ def test_clinic_record(db: Database, seeded: Seeded) -> None:
                                           "last_updated": "2025-04-01T00:00:00Z",
                                           "checked_at": "2026-05-01T12:00:00Z",
                                           "url": "https://npiregistry.cms.hhs.gov/provider-view/1993999998"}]}]
+    assert rec["organisation"] == {"verification": "verified", "registry": [
+        {"credential": None, "verification": "verified", "npi": "1234567893", "name": "SUNRISE KETAMINE CLINIC PLLC",
+         "taxonomy_code": "261QM0801X", "taxonomy": "Clinic/Center, Mental Health", "states": ["TX"],
+         "status": "A", "last_updated": None, "checked_at": "2026-05-01T12:00:00Z",
+         "url": "https://npiregistry.cms.hhs.gov/provider-view/1234567893"}]}
     assert rec["rating"] == {"value": 4.6, "count": 31, "sources": [
         {"source": "clinic_site", "value": 4.8, "count": 20},
         {"source": "directory:sample", "value": 4.2, "count": 11}]}
