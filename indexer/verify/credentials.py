@@ -109,7 +109,9 @@ def _search(session: Session, client: NppesClient, claim_name: str, kind: str,
         person = parse_person(claim_name)
         if person is None or not person.first:
             return []
-        queries = [{"last_name": last, "enumeration_type": "NPI-1"} for last in surname_queries(person)]
+        # name_purpose=PROVIDER: the person's own record, not an organisation whose official shares the name.
+        queries = [{"last_name": last, "enumeration_type": "NPI-1", "name_purpose": "PROVIDER"}
+                   for last in surname_queries(person)]
     else:
         queries = [{"organization_name": q[:100], "enumeration_type": "NPI-2"}
                    for q in organisation_queries(claim_name)]
