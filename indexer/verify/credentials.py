@@ -1,9 +1,11 @@
 """Check claimed credentials against the NPI registry.
 
-Outcomes: ``invalid_number`` (bad check digit), ``not_found``, ``ambiguous`` (several registry people fit a
-name + state claim), ``mismatch`` (with the reason: inactive, name, state, taxonomy) or ``verified``. A claim
-without an NPI is looked up by name AND state, so a namesake in another state is never verified by accident.
-Checked claims are re-checked only when older than the TTL.
+Outcomes: ``invalid_number`` (bad check digit, with the printed value), ``not_found``, ``ambiguous`` (several
+registry records fit a name + state claim; the candidates are kept), ``mismatch`` (with the reason: organisation
+NPI for a person, name, state, taxonomy or a licence the taxonomy does not show) or ``verified``; each keeps the
+registry record it rests on. A claim without an NPI is looked up by name AND state (whole last names,
+organisation names with a trailing ``*``), so a namesake in another state is never verified by accident.
+Checked claims are re-checked only when older than the TTL, by the NPI of the record once verified.
 """
 
 from __future__ import annotations
