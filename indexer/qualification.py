@@ -2,6 +2,7 @@
 
 provider.qualification = {"signals": [{"code", "label", "verified", "evidence": [{"source","url","date"}]}],
 "verified": bool}: ``verified`` is True when at least one prescriber credential is registry-verified.
+provider.licensed_states: the registry licence states of its verified practitioners (itself, or its team).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ LABELS = {
     "rems_claimed": "Spravato REMS certification claimed",
     "at_home_context": "At-home ketamine: see the FDA's October 2023 warning about compounded ketamine at home",
 }
+#: Credential JSON columns decoded only where needed.
+_JSON_COLUMNS = ("registry_taxonomies", "license_states", "registry_states", "registry_candidates")
 _DIRECTOR = re.compile(r"medical\s+director", re.I)
 _PSYCHIATRIST = re.compile(r"psychiatr", re.I)
 _ANESTH = re.compile(r"an(a)?esthesiolog", re.I)
@@ -85,13 +88,16 @@ def refresh_qualification(session: Session, provider_ids: set[int], now: datetim
         team[clinic_id].append((prac_id, role))
     member_ids = sorted({m for members in team.values() for m, _ in members} | set(ids))
     creds: dict[int, list[Any]] = defaultdict(list)  # Core rows: no ORM objects to build
-    cols = [c for c in Credential.__table__.c if c.key not in ("registry_taxonomies", "license_states")]
+    cols = [c for c in Credential.__table__.c if c.key not in _JSON_COLUMNS]
     for c in session.execute(select(*cols).where(ids_in(Credential.provider_id, member_ids))):
         creds[c.provider_id].append(c)
     # Registry taxonomies (JSON) matter only for verified credentials: decode those alone.
-    taxonomies: dict[int, list[Any]] = dict(session.execute(
-        select(Credential.id, Credential.registry_taxonomies).where(ids_in(Credential.provider_id, member_ids),
-                                                                     Credential.outcome == "verified")).all())
+    taxonomies: dict[int, list[Any]] = {}
+    licences: dict[int, list[Any]] = {}
+    for cid, tax, lic in session.execute(
+            select(Credential.id, Credential.registry_taxonomies, Credential.license_states)
+            .where(ids_in(Credential.provider_id, member_ids), Credential.outcome == "verified")):
+        taxonomies[cid], licences[cid] = tax, lic
     evidence: dict[tuple[int, str], list[Any]] = defaultdict(list)
     # Evidence rows are read only for providers that show one of the claimed signals.
     claimed = sorted(pid for pid, p in providers.items() if p.price or any(
@@ -160,4 +166,9 @@ def refresh_qualification(session: Session, provider_ids: set[int], now: datetim
         last = max(verified_at) if verified_at else None
         if last != p.last_verified_at:
             p.last_verified_at = last
+        licensed = sorted({str(st) for m, _ in members for c in creds.get(m, [])
+                           for st in (licences.get(c.id) or []) if isinstance(st, str)})
+        if licensed != (p.licensed_states or []):
+            p.licensed_states = licensed
+            changed.add(pid)
     return changed

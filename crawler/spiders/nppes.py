@@ -22,6 +22,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 
 from crawler.spiders._api import api_endpoint
+from kdir.common.names import split_credential_text
 from kdir.common.record import Address, Practitioner, ProviderItem
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,8 @@ def _str(value: Any) -> str:
 
 
 def credentials(raw: Any) -> list[str]:
-    """"M.D., Ph.D." -> ["MD", "PHD"]: free-text credentials as compact upper-case codes."""
-    out: list[str] = []
-    for part in _str(raw).replace(";", ",").replace("/", ",").split(","):
-        code = "".join(ch for ch in part.upper() if ch.isalnum() or ch == "-")
-        if 1 < len(code) <= 20 and code not in out:
-            out.append(code)
-    return out
+    """"M.D., Ph.D." -> ["MD", "PHD"], "MA LPC NCC" -> ["MA", "LPC", "NCC"]: free-text credentials as codes."""
+    return split_credential_text(raw)
 
 
 def to_item(rec: dict[str, Any], api: str, fetched_at: datetime) -> ProviderItem | None:

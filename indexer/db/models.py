@@ -197,6 +197,7 @@ class Provider(Base):
     rating_bayes: Mapped[float | None] = mapped_column(Float)
     qualification: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"signals": [...], "verified": bool}
     last_verified_at: Mapped[datetime | None] = mapped_column()
+    licensed_states: Mapped[list[Any]] = mapped_column(default=list)  # union over its verified practitioners
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_seen: Mapped[datetime | None] = mapped_column()
@@ -240,7 +241,7 @@ class MatchLink(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     location_key: Mapped[str | None] = mapped_column(String(500))
     mention_key: Mapped[str | None] = mapped_column(String(500))  # practitioner mention within an observation
-    rule: Mapped[str] = mapped_column(String(32))  # new | npi | phone_zip | name_address | moderator
+    rule: Mapped[str] = mapped_column(String(32))  # new | npi | phone_zip | website | name_address | moderator
     score: Mapped[float] = mapped_column(Float, default=1.0)
     matched_provider_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -324,6 +325,15 @@ class Credential(Base):
     registry_credential: Mapped[str | None] = mapped_column(String(64))
     registry_taxonomies: Mapped[list[Any]] = mapped_column(default=list)  # [{"code","desc","state","primary"}]
     license_states: Mapped[list[Any]] = mapped_column(default=list)
+    # The registry record the outcome rests on (its public page is the evidence a patient can open).
+    registry_npi: Mapped[str | None] = mapped_column(String(10))
+    registry_type: Mapped[str | None] = mapped_column(String(8))  # NPI-1 person | NPI-2 organisation
+    registry_taxonomy_code: Mapped[str | None] = mapped_column(String(16))  # primary taxonomy
+    registry_taxonomy_desc: Mapped[str | None] = mapped_column(String(300))
+    registry_states: Mapped[list[Any]] = mapped_column(default=list)  # states of its licences and addresses
+    registry_status: Mapped[str | None] = mapped_column(String(8))  # enumeration status: "A" active
+    registry_updated: Mapped[datetime | None] = mapped_column()  # the registry's last update of the record
+    registry_candidates: Mapped[list[Any]] = mapped_column(default=list)  # ambiguous: [{"npi","name","states"}]
 
     provider: Mapped[Provider] = relationship(back_populates="credentials")
 

@@ -2,7 +2,7 @@
 
 - Scalars as they are; booleans as ``true``/``false``; empty values as empty cells.
 - Lists of codes and phone numbers joined with ``"; "`` (``modalities``, ``conditions``, ``services``,
-  ``phones``); nested objects and lists of objects as compact JSON in one cell (``practitioners``,
+  ``phones``, ``licensed_states``); nested objects and lists of objects as compact JSON in one cell (``practitioners``,
   ``rating_sources``, ``qualification_signals``, ``sources``).
 - Formula injection: any text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
   prefixed with ``'`` so spreadsheets show it as text (so E.164 phones read ``'+15125550100``). Numeric cells
@@ -66,6 +66,8 @@ COLUMNS: tuple[tuple[str, Callable[[Record], str]], ...] = (
     ("lat", lambda r: _number(r["location"]["lat"]) if r["location"] else ""),
     ("lon", lambda r: _number(r["location"]["lon"]) if r["location"] else ""),
     ("npi", lambda r: _text(r["npi"])),
+    ("npi_verification", lambda r: _text(r["organisation"]["verification"]) if r["organisation"] else ""),
+    ("npi_registry", lambda r: _json(r["organisation"]["registry"]) if r["organisation"] else ""),
     ("modalities", lambda r: _joined(r["modalities"])),
     ("conditions", lambda r: _joined(r["conditions"])),
     ("services", lambda r: _joined(r["services"])),
@@ -75,6 +77,7 @@ COLUMNS: tuple[tuple[str, Callable[[Record], str]], ...] = (
     ("rating_sources", lambda r: _json(r["rating"]["sources"])),
     ("qualification_verified", lambda r: _flag(r["qualification"]["verified"])),
     ("qualification_signals", lambda r: _json(r["qualification"]["signals"])),
+    ("licensed_states", lambda r: _joined(r["licensed_states"])),
     ("sources", lambda r: _json(r["sources"])),
     ("updated_at", lambda r: _text(r["updated_at"])),
 )

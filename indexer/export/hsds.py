@@ -41,10 +41,11 @@ TAXONOMIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kdir-conditions": ("Conditions a provider says it treats.", CONDITIONS),
     "kdir-services": ("Services offered alongside ketamine therapy.", SERVICES),
     "kdir-qualification": ("Qualification facts about practitioners (values in attribute.value).",
-                           ("npi", "npi_verification", "license_state")),
+                           ("npi", "npi_verification", "license_state", "registry_record")),
 }
 _QUALIFICATION_LABELS = {"npi": "National Provider Identifier", "npi_verification": "NPI registry verification",
-                         "license_state": "State of licensure"}
+                         "license_state": "State of licensure",
+                         "registry_record": "NPI Registry record (the public page a verification rests on)"}
 _LINK_TYPES = (("modalities", "kdir-modalities"), ("conditions", "kdir-conditions"), ("services", "kdir-services"))
 
 
@@ -139,6 +140,8 @@ def _contact(pid: int, service_id: str, entry: dict[str, Any], taken: set[str]) 
         attrs.append(_attribute(contact_id, "contact", "qualification", "kdir-qualification", "npi", entry["npi"]))
     attrs += [_attribute(contact_id, "contact", "qualification", "kdir-qualification", "license_state", st)
               for st in entry["license_states"]]
+    attrs += [_attribute(contact_id, "contact", "qualification", "kdir-qualification", "registry_record", r["url"])
+              for r in entry["registry"] if r["url"]]
     contact["attributes"] = attrs
     return contact
 
@@ -161,6 +164,13 @@ def service_of(record: Record) -> dict[str, Any]:
             "id": uid("organization_identifier", pid, "npi"), "organization_id": org_id,
             "identifier_scheme": "US-NPI", "identifier_type": "National Provider Identifier",
             "identifier": record["npi"]}]
+    checked = record.get("organisation") or {}
+    if checked and checked["verification"] != "unchecked":  # the organisation's own registry check
+        organization["attributes"] = [
+            _attribute(org_id, "organization", "qualification", "kdir-qualification", "npi_verification",
+                       checked["verification"])] + [
+            _attribute(org_id, "organization", "qualification", "kdir-qualification", "registry_record", r["url"])
+            for r in checked["registry"] if r["url"]]
 
     address = _address(pid, location_id, record)
     loc = record["location"]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Source
+from kdir.common.npi import registry_page
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 Record = dict[str, Any]
@@ -36,6 +37,7 @@ _PROVIDER_COLUMNS = (
     Provider.email, Provider.street, Provider.city, Provider.region, Provider.postal_code, Provider.country,
     Provider.lat, Provider.lon, Provider.npi, Provider.modalities, Provider.conditions, Provider.services,
     Provider.rating_value, Provider.rating_count, Provider.qualification, Provider.updated_at,
+    Provider.licensed_states,
 )
 
 
@@ -127,30 +129,48 @@ def summarise_outcomes(outcomes: Sequence[str]) -> str:
     return "unknown" if checked else "unchecked"
 
 
+def registry_evidence(c: Any) -> Record | None:
+    """The registry record a checked credential rests on, with the link anyone can open; None without one."""
+    npi = text(c.registry_npi)
+    if npi is None or c.outcome in (None, "unchecked"):
+        return None
+    return {"credential": text(c.credential), "verification": c.outcome, "npi": npi,
+            "name": text(c.registry_name), "taxonomy_code": text(c.registry_taxonomy_code),
+            "taxonomy": text(c.registry_taxonomy_desc), "states": str_list(c.registry_states),
+            "status": text(c.registry_status), "last_updated": iso(c.registry_updated),
+            "checked_at": iso(c.checked_at), "url": registry_page(npi)}
+
+
 def _practitioner_entry(pid: int, name: str, npi: str | None, creds: list[Any]) -> Record:
     codes: dict[str, None] = {}
     states: set[str] = set()
     outcomes: list[str] = []
     cred_npi: str | None = None
+    registry: list[Record] = []
     for c in creds:
         if text(c.credential):
             codes.setdefault(c.credential, None)
         states.update(s for s in str_list(c.license_states) if len(s) <= 8)
         outcomes.append(c.outcome if isinstance(c.outcome, str) else "unchecked")
-        cred_npi = cred_npi or text(c.npi)
+        cred_npi = cred_npi or text(c.npi) or (text(c.registry_npi) if c.outcome == "verified" else None)
+        if (evidence := registry_evidence(c)) is not None:
+            registry.append(evidence)
     npi = text(npi) or cred_npi
     verification = summarise_outcomes(outcomes)
-    npi_verified = npi is not None and any(c.outcome == "verified" and c.npi == npi for c in creds) \
-        and verification == "verified"
+    npi_verified = npi is not None and verification == "verified" and any(
+        c.outcome == "verified" and npi in (c.npi, c.registry_npi) for c in creds)
     return {"name": name, "credentials": list(codes), "npi": npi, "npi_verified": npi_verified,
-            "verification": verification, "license_states": sorted(states)}
+            "verification": verification, "license_states": sorted(states), "registry": registry}
 
 
 def _credentials(s: Session, ids: set[int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
     if ids:
         rows = s.execute(select(Credential.provider_id, Credential.credential, Credential.npi, Credential.outcome,
-                                Credential.license_states)
+                                Credential.license_states, Credential.checked_at, Credential.registry_npi,
+                                Credential.registry_name, Credential.registry_taxonomy_code,
+                                Credential.registry_taxonomy_desc, Credential.registry_states,
+                                Credential.registry_status, Credential.registry_updated)
                          .where(Credential.provider_id.in_(ids)).order_by(Credential.provider_id, Credential.id))
         for row in rows:
             out[row.provider_id].append(row)
@@ -212,8 +232,17 @@ def _sources(s: Session, ids: list[int]) -> dict[int, list[Record]]:
     return out
 
 
-def build_record(row: Any, team: list[Record], ratings: list[Record], sources: list[Record]) -> Record:
-    """The canonical record of one provider row (see docs/export.md for every field)."""
+def organisation_entry(creds: list[Any]) -> Record:
+    """A clinic's own registry check (its organisation NPI): the summarised outcome and the records it rests on."""
+    outcomes = [c.outcome if isinstance(c.outcome, str) else "unchecked" for c in creds]
+    return {"verification": summarise_outcomes(outcomes),
+            "registry": [e for c in creds if (e := registry_evidence(c)) is not None]}
+
+
+def build_record(row: Any, team: list[Record], ratings: list[Record], sources: list[Record],
+                 own: list[Any] | None = None) -> Record:
+    """The canonical record of one provider row (see docs/export.md for every field); ``own``: a clinic's own
+    credential rows (its organisation NPI checks)."""
     country = text(row.country)
     return {
         "id": row.id,
@@ -227,12 +256,14 @@ def build_record(row: Any, team: list[Record], ratings: list[Record], sources: l
                     "postal_code": text(row.postal_code), "country": country},
         "location": location_of(row.lat, row.lon),
         "npi": text(row.npi),
+        "organisation": organisation_entry(own or []) if row.kind != "practitioner" else None,
         "modalities": codes(row.modalities, MODALITIES),
         "conditions": codes(row.conditions, CONDITIONS),
         "services": codes(row.services, SERVICES),
         "practitioners": team,
         "rating": {"value": number(row.rating_value), "count": int(row.rating_count or 0), "sources": ratings},
         "qualification": qualification_of(row.qualification),
+        "licensed_states": [st for st in str_list(row.licensed_states) if len(st) == 2],
         "sources": sources,
         "updated_at": iso(row.updated_at),
         "stale": bool(row.stale),
@@ -259,8 +290,10 @@ def iter_records(db: Database, *, include_stale: bool = False, batch_size: int =
                 break
             ids = [r.id for r in rows]
             teams, ratings, sources = _teams(s, rows, include_stale), _ratings(s, ids), _sources(s, ids)
+            own = _credentials(s, {r.id for r in rows if r.kind != "practitioner"})
             for r in rows:
-                yield build_record(r, teams.get(r.id, []), ratings.get(r.id, []), sources.get(r.id, []))
+                yield build_record(r, teams.get(r.id, []), ratings.get(r.id, []), sources.get(r.id, []),
+                                   own.get(r.id, []))
             last_id = ids[-1]
             if len(rows) < batch_size:
                 break

@@ -79,7 +79,7 @@ class BatchResolver:
             "phones": list(rec.phones) if kind == "clinic" else [], "street": addr.street if addr else None,
             "city": addr.city if addr else None, "region": addr.region if addr else None,
             "postal_code": addr.postal_code if addr else None, "country": "US", "created_at": self.now,
-            "updated_at": self.now, "stale": False, "rating_count": 0, "review_priority": 0, "qualification": {},
+            "updated_at": self.now, "stale": False, "rating_count": 0, "review_priority": 0, "qualification": {}, "licensed_states": [],
             "modalities": [], "conditions": [], "services": [], "insurance": []}
         return tid
 

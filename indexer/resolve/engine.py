@@ -53,7 +53,7 @@ _COLUMNS = tuple(c.key for c in Provider.__table__.columns)
 _WRITABLE = ("name", "match_name", "website", "email", "phones", "street", "city", "region", "postal_code",
              "country", "lat", "lon", "geo_source", "npi", "modalities", "conditions", "services", "insurance",
              "telehealth", "price", "rating_value", "rating_count", "rating_bayes", "qualification",
-             "last_verified_at", "last_seen", "pending_changes", "review_priority")
+             "last_verified_at", "licensed_states", "last_seen", "pending_changes", "review_priority")
 
 
 def load_working_copies(session: Session, ids: list[int], known: dict[int, dict[str, Any]]

@@ -2,7 +2,9 @@
 same NPI), loaded lazily per batch, so the cost grows about linearly with the number of observations.
 
 Clinic rules, strongest first: same valid NPI at a compatible place (a chain prints its organisation NPI on every
-location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly different);
+location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly
+different, or the same known street: a solo practice listed under the person's name); the same registered domain
+of the website (the site a directory links to) at a compatible street in the same ZIP or city;
 fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. Two valid, different NPIs never
 merge. Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
 state with an overlapping credential category and no conflicting NPI.
@@ -22,6 +24,7 @@ from indexer.db.fastwrite import ids_in
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.observation import valid_npi
 from kdir.common.address import street_key
+from kdir.common.domains import registered_domain
 from kdir.common.record import Practitioner, ProviderItem
 from kdir.common.taxonomy import category
 
@@ -39,6 +42,7 @@ class ClinicEntry:
     street: str
     zip: str | None
     city: tuple[str, str] | None
+    domain: str | None = None  # registered domain of its website
 
 
 def _chunks(values: Iterable[str], n: int = 900) -> Iterable[list[str]]:
@@ -50,6 +54,11 @@ def _chunks(values: Iterable[str], n: int = 900) -> Iterable[list[str]]:
 def _house_number(street: str) -> str:
     first = street.split(" ", 1)[0] if street else ""
     return first if first[:1].isdigit() else ""
+
+
+def _same_known_street(a: str, b: str) -> bool:
+    """Both streets known and the same location."""
+    return bool(a and b) and same_place(a, b)
 
 
 def same_place(a: str, b: str) -> bool:
@@ -83,7 +92,7 @@ class ClinicIndex:
                 if ck not in self._cities:
                     cities.add(ck)
         cols = (Provider.id, Provider.npi, Provider.phones, Provider.match_name, Provider.street,
-                Provider.postal_code, Provider.city, Provider.region)
+                Provider.postal_code, Provider.city, Provider.region, Provider.website)
         base = select(*cols).where(Provider.kind == "clinic", Provider.status != "merged")
         for chunk in _chunks(zips):
             self._add_rows(session.execute(base.where(Provider.postal_code.in_(chunk))))
@@ -101,7 +110,8 @@ class ClinicIndex:
                 continue
             self.add(ClinicEntry(row.id, valid_npi(row.npi), frozenset(row.phones or ()), row.match_name or "",
                                  street_key(row.street), row.postal_code,
-                                 (row.city, row.region) if row.city and row.region else None))
+                                 (row.city, row.region) if row.city and row.region else None,
+                                 registered_domain(row.website)))
 
     @property
     def pids(self) -> set[int]:
@@ -132,15 +142,23 @@ class ClinicIndex:
             self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
             and r.address.region else [])
         phones = set(r.phones)
+        domain = registered_domain(r.website)
         best: tuple[int, str, float] | None = None
         for e in block:
             if npi and e.npi and npi != e.npi:
                 continue
             name_score = fuzz.token_set_ratio(r.match_name, e.name)
-            if r.zip and phones and phones & e.phones and name_score >= PHONE_NAME_MIN:
+            shared_phone = bool(r.zip and phones and phones & e.phones)
+            if shared_phone and (name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
+                # A solo practitioner's practice listed under the person's name shares phone and street.
                 cand = (e.pid, "phone_zip", 0.95)
                 if best is None or best[1] != "phone_zip":
                     best = cand
+                continue
+            if domain and domain == e.domain and same_place(street, e.street):
+                # The website a directory links to: a chain's other branch has another street.
+                if best is None or best[1] == "name_address":
+                    best = (e.pid, "website", 0.9)
                 continue
             if street and e.street and name_score >= NAME_MIN and _house_number(street) == _house_number(e.street):
                 street_score = fuzz.ratio(street, e.street)
@@ -160,7 +178,8 @@ class ClinicIndex:
     def entry_for(self, pid: int, r: ProviderItem) -> ClinicEntry:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
         return ClinicEntry(pid, valid_npi(r.npi), frozenset(r.phones), r.match_name,
-                           street_key(r.address.street if r.address else None), r.zip, city)
+                           street_key(r.address.street if r.address else None), r.zip, city,
+                           registered_domain(r.website))
 
 
 @dataclass

@@ -21,9 +21,9 @@ from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",
-    "phones", "modalities", "conditions", "services", "accepts_insurance", "telehealth", "verified",
-    "psychiatrist", "therapist", "prices_listed", "rems_claimed", "practitioners", "npis", "rating_value", "rating_count",
-    "rating_sources", "rating_bayes", "last_verified_at", "updated_at",
+    "phones", "modalities", "conditions", "services", "accepts_insurance", "telehealth", "licensed_states",
+    "verified", "psychiatrist", "therapist", "prices_listed", "rems_claimed", "practitioners", "npis",
+    "rating_value", "rating_count", "rating_sources", "rating_bayes", "last_verified_at", "updated_at",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -118,6 +118,8 @@ def provider_document(provider: Provider, *, practitioners: Sequence[str] = (), 
         "services": services,
         "accepts_insurance": "accepts_insurance" in services or any(clean_text(i) for i in insurance),
         "telehealth": bool(provider.telehealth) or "telehealth" in services,
+        "licensed_states": sorted({x for x in (provider.licensed_states or []) if isinstance(x, str)
+                                   and len(x) == 2 and x.isalpha() and x.isupper()}),
         "verified": qualification.get("verified") is True,
         "psychiatrist": "psychiatrist" in signals,
         "therapist": "licensed_therapist" in signals,

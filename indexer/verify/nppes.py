@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +32,16 @@ class RegistryTaxonomy:
 
 
 @dataclass
+class OtherName:
+    """A name the registry also knows the record by: "Doing Business As", "Former Name", ..."""
+
+    type: str
+    name: str  # organisation name, or "first middle last" for a person
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
 class RegistryRecord:
     number: str
     enumeration_type: str  # NPI-1 | NPI-2
@@ -44,6 +54,22 @@ class RegistryRecord:
     taxonomies: list[RegistryTaxonomy] = field(default_factory=list)
     address_states: list[str] = field(default_factory=list)
     last_updated: datetime | None = None
+    other_names: list[OtherName] = field(default_factory=list)
+
+    @property
+    def primary_taxonomy(self) -> RegistryTaxonomy | None:
+        """The taxonomy marked primary, else the first one."""
+        return next((t for t in self.taxonomies if t.primary), self.taxonomies[0] if self.taxonomies else None)
+
+    @property
+    def states(self) -> list[str]:
+        """Every state the record names: its licences' and its addresses'."""
+        return sorted({t.state for t in self.taxonomies if t.state} | set(self.address_states))
+
+    @property
+    def license_states(self) -> list[str]:
+        """The states of the licences its taxonomies show (a taxonomy without a licence number counts not)."""
+        return sorted({t.state for t in self.taxonomies if t.state and t.license})
 
 
 def _s(v: Any) -> str:
@@ -61,9 +87,29 @@ def _epoch(v: Any) -> datetime | None:
     if n > 1e11:
         n /= 1000.0
     try:
-        return datetime.fromtimestamp(n).astimezone()
+        return datetime.fromtimestamp(n, UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def _date(v: Any) -> datetime | None:
+    """A registry date such as ``basic.last_updated`` ("2024-03-15")."""
+    try:
+        return datetime.strptime(_s(v)[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _other_names(raw: Any) -> list[OtherName]:
+    out = []
+    for o in raw if isinstance(raw, list) else []:
+        if not isinstance(o, dict):
+            continue
+        first, last = _s(o.get("first_name")), _s(o.get("last_name"))
+        name = _s(o.get("organization_name")) or " ".join(x for x in (first, _s(o.get("middle_name")), last) if x)
+        if name:
+            out.append(OtherName(_s(o.get("type")), name, first, last))
+    return out
 
 
 def parse_result(raw: Any) -> RegistryRecord | None:
@@ -90,7 +136,8 @@ def parse_result(raw: Any) -> RegistryRecord | None:
                if isinstance(a, dict) and _s(a.get("state"))]
     return RegistryRecord(number, etype, _s(basic.get("status")).upper() or "A", name, first, last, middle,
                           _s(basic.get("credential")), taxonomies, sorted(set(states)),
-                          _epoch(raw.get("last_updated_epoch")))
+                          _epoch(raw.get("last_updated_epoch")) or _date(basic.get("last_updated")),
+                          _other_names(raw.get("other_names")))
 
 
 class NppesClient:

@@ -29,3 +29,11 @@ def is_valid_npi(npi: object) -> bool:
 
 def make_npi(first9: str) -> str:
     return first9 + str(check_digit(first9))
+
+
+REGISTRY_PAGE = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
+
+
+def registry_page(npi: object) -> str | None:
+    """The registry's public page for a valid NPI (the evidence a patient can open), else None."""
+    return REGISTRY_PAGE.format(npi=npi) if is_valid_npi(npi) else None

@@ -1,4 +1,6 @@
-"""Claimed credential codes and the NUCC taxonomy codes consistent with each (DOMAIN.md section 3)."""
+"""Claimed credential codes and the NUCC taxonomy codes consistent with each (DOMAIN.md section 3).
+
+No maintained package ships the NUCC code set on PyPI, so the prefixes that matter here are kept in ``_FITS``."""
 
 from __future__ import annotations
 
@@ -20,31 +22,30 @@ def category(code: str | None) -> str | None:
     return CODES.get((code or "").upper().replace(".", ""))
 
 
+#: category -> NUCC code prefixes that fit it. APRN ("np") covers nurse practitioners (363L), clinical nurse
+#: specialists (364S) and nurse midwives (367A advanced practice midwife, 176B midwife).
+_FITS: dict[str, tuple[str, ...]] = {
+    "physician": ("20",), "np": ("363L", "364S", "367A", "176B"), "psych_np": ("363L", "364SP"),
+    "crna": ("367500000X",), "pa": ("363A",), "social_worker": ("1041C", "1041S"), "counselor": ("101Y",),
+    "mft": ("106H",), "psychologist": ("103T",),
+}
+
+
+def code_fits(cat: str, code: str) -> bool:
+    """Does one NUCC taxonomy code fit the claimed category?"""
+    return (code or "").upper().startswith(_FITS.get(cat, ()))
+
+
 def taxonomy_consistent(cat: str | None, taxonomy_codes: list[str]) -> bool:
     """Does any registry taxonomy fit the claimed category? (No claimed category: anything fits.)"""
-    if cat is None:
-        return True
-    for code in taxonomy_codes:
-        code = (code or "").upper()
-        if cat == "physician" and code.startswith("20"):
-            return True
-        if cat == "np" and code.startswith("363L"):
-            return True
-        if cat == "psych_np" and code.startswith("363L"):
-            return True
-        if cat == "crna" and code == "367500000X":
-            return True
-        if cat == "pa" and code.startswith("363A"):
-            return True
-        if cat == "social_worker" and code.startswith("1041C"):
-            return True
-        if cat == "counselor" and code.startswith("101Y"):
-            return True
-        if cat == "mft" and code.startswith("106H"):
-            return True
-        if cat == "psychologist" and code.startswith("103T"):
-            return True
-    return False
+    return cat is None or any(code_fits(cat, code) for code in taxonomy_codes)
+
+
+def claims_licence(code: str | None) -> bool:
+    """A printed code that names a state licence ("LMHC", "LCSW", "LPC"...): only a registry taxonomy that shows
+    a licence number can verify it."""
+    norm = (code or "").upper().replace(".", "")
+    return norm.startswith("L") and norm in CODES
 
 
 def is_psychiatry(code: str) -> bool:

@@ -2,8 +2,12 @@
 
 Supported: number, enumeration_type, taxonomy_description, first_name, last_name, organization_name (trailing
 ``*`` wildcard after at least two characters), city, state, postal_code (5 digits also match ZIP+4),
-country_code, address_purpose, limit (1-200, default 10), skip (0-1000). Errors come back with HTTP 200 as
-``{"Errors": [...]}``. Like the real API, ``result_count`` is the number of results in this page.
+country_code, address_purpose, name_purpose (AO: authorized officials' names; PROVIDER or unspecified: providers' names),
+limit (1-200, default 10), skip (0-1000). Errors come back with HTTP 200 as
+``{"Errors": [...]}``. Like the real API, ``result_count`` is the number of results in this page, names match
+whole (a hyphenated or particle surname is one last name; a trailing ``*`` makes a prefix), ``organization_name``
+also searches the other names (Doing Business As, former legal names), and only active records are listed: a
+deactivated number answers exactly like an unknown one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from kdir.sampleweb.nppes_data import registry_records
 #: Criteria that may stand alone; state, country_code and enumeration_type need one of them.
 _PRIMARY = ("number", "first_name", "last_name", "organization_name", "taxonomy_description", "city",
             "postal_code")
-_ALL = (*_PRIMARY, "state", "country_code", "enumeration_type", "address_purpose")
+_ALL = (*_PRIMARY, "state", "country_code", "enumeration_type", "address_purpose", "name_purpose")
 
 
 class QueryError(Exception):
@@ -43,6 +47,24 @@ def _pattern(field: str, value: str) -> tuple[str, bool]:
 def _matches(text: str, pattern: tuple[str, bool]) -> bool:
     text = (text or "").upper()
     return text.startswith(pattern[0]) if pattern[1] else text == pattern[0]
+
+
+def _person_fits(rec: dict[str, Any], names: dict[str, tuple[str, bool]], purpose: str) -> bool:
+    """First/last name criteria against a provider's own name (``name_purpose=PROVIDER``, and unspecified) or
+    an organisation's authorized official (``AO``). The real API searches both when unspecified: our clients
+    always say PROVIDER; the crawler's name-prefix slicing keeps the simpler default here."""
+    basic = rec["basic"]
+    provider = rec["enumeration_type"] == "NPI-1" and all(
+        _matches(basic.get(f, ""), p) for f, p in names.items())
+    official = rec["enumeration_type"] == "NPI-2" and all(
+        _matches(basic.get(f"authorized_official_{f}", ""), p) for f, p in names.items())
+    return official if purpose == "AO" else provider
+
+
+def _organisation_names(rec: dict[str, Any]) -> list[str]:
+    """The legal name and the other names (DBA, former legal names) an organisation search matches."""
+    return [rec["basic"].get("organization_name", "")] + [
+        o.get("organization_name", "") for o in rec.get("other_names") or [] if isinstance(o, dict)]
 
 
 def _int(params: dict[str, str], name: str, default: int, low: int, high: int, number: str) -> int:
@@ -98,6 +120,9 @@ def search(raw: dict[str, str], records: Iterable[dict[str, Any]] | None = None)
         if postal and (not postal.isdigit() or len(postal) not in (5, 9)):
             raise QueryError("Field postal_code must be 5 or 9 digits", "postal_code", "12")
         names = {f: _pattern(f, params[f]) for f in ("first_name", "last_name", "organization_name") if f in params}
+        purpose = params.get("name_purpose", "").strip().upper()
+        if purpose and purpose not in ("AO", "PROVIDER"):
+            raise QueryError("Field name_purpose must be AO or PROVIDER", "name_purpose", "13")
     except QueryError as exc:
         return {"Errors": [exc.entry]}
 
@@ -109,11 +134,15 @@ def search(raw: dict[str, str], records: Iterable[dict[str, Any]] | None = None)
             continue
         if etype and rec["enumeration_type"] != etype:
             continue
-        if ("first_name" in names or "last_name" in names) and rec["enumeration_type"] != "NPI-1":
-            continue
         if "organization_name" in names and rec["enumeration_type"] != "NPI-2":
             continue
-        if not all(_matches(basic.get(f, ""), p) for f, p in names.items()):
+        if str(basic.get("status", "A")).upper() != "A":
+            continue  # the public registry lists active NPIs only
+        person_names = {f: p for f, p in names.items() if f != "organization_name"}
+        if person_names and not _person_fits(rec, person_names, purpose):
+            continue
+        if "organization_name" in names and not any(
+                _matches(n, names["organization_name"]) for n in _organisation_names(rec)):
             continue
         if taxonomy and not any(taxonomy in t["desc"].upper() or taxonomy == t["code"]
                                 for t in rec["taxonomies"]):

@@ -37,6 +37,8 @@ TAXONOMY = {
     "1223G0001X": "Dentist, General Practice",
     "261QM0801X": "Clinic/Center, Mental Health (Including Community Mental Health Center)",
     "3336C0004X": "Pharmacy, Compounding Pharmacy",
+    "364SP0808X": "Clinical Nurse Specialist, Psych/Mental Health",
+    "367A00000X": "Advanced Practice Midwife",
 }
 
 
@@ -82,7 +84,10 @@ def _envelope(npi: str, etype: str, basic: dict[str, Any], addr: Addr, mailing: 
 
 
 def person(npi: str, first: str, last: str, credential: str, sex: str, codes: list[str], addr: Addr,
-           *, seq: int, middle: str = "", status: str = "A", mailing: Addr | None = None) -> dict[str, Any]:
+           *, seq: int, middle: str = "", status: str = "A", mailing: Addr | None = None,
+           also_licensed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An NPI-1 record; ``also_licensed``: further states where its primary taxonomy is licensed (the real
+    registry repeats the taxonomy once per state licence)."""
     basic: dict[str, Any] = {
         "first_name": first.upper(), "last_name": last.upper(), "middle_name": middle.upper(),
         "credential": credential, "sole_proprietor": "NO",
@@ -92,7 +97,11 @@ def person(npi: str, first: str, last: str, credential: str, sex: str, codes: li
     basic["sex" if seq % 2 else "gender"] = sex
     if status != "A":
         basic["deactivation_date"] = "2023-08-31"
-    return _envelope(npi, "NPI-1", basic, addr, mailing, codes, seq)
+    rec = _envelope(npi, "NPI-1", basic, addr, mailing, codes, seq)
+    for i, st in enumerate(also_licensed, 1):
+        rec["taxonomies"].append({**rec["taxonomies"][0], "state": st, "license": f"{st}{int(npi[:5]) + i}",
+                                  "primary": False})
+    return rec
 
 
 def organization(npi: str, name: str, official: tuple[str, str, str], codes: list[str], addr: Addr,
@@ -152,7 +161,8 @@ def _hand_records() -> list[dict[str, Any]]:
         person("1311700946", "Nathan", "Cole", "MD", "M", ["207L00000X", "207LP2900X"], CAMBRIDGE, seq=13),
         person("1665812370", "Sofia", "Alvarez", "MD", "F", ["207P00000X"], PROVIDENCE, seq=14),
         # patel: verified psychiatric NP.
-        person("1107483525", "Sam", "Patel", "PMHNP-BC", "M", ["363LP0808X"], ASHEVILLE, seq=15),
+        person("1107483525", "Sam", "Patel", "PMHNP-BC", "M", ["363LP0808X"], ASHEVILLE, seq=15,
+               also_licensed=("SC",)),
         # brightsmile: a real dentist, but the office is not a ketamine-therapy provider.
         person("1933576286", "Emily", "Carter", "DDS", "F", ["1223G0001X"], COLUMBUS, seq=16),
         # harborview: Stone and the organisation verified; Daniel Kim's printed NPI has a bad check digit.
@@ -172,6 +182,57 @@ def _hand_records() -> list[dict[str, Any]]:
                      ["261QM0801X"], CHARLESTON, seq=24),
         person("1406289532", "Caroline", "Ashby", "MD", "F", ["2084P0800X"], CHARLESTON, seq=25, middle="E"),
         person("1619073822", "Thomas", "Grimke", "PMHNP-BC", "M", ["363LP0808X"], CHARLESTON, seq=26),
+    ]
+
+
+NASHVILLE = Addr("210 25TH AVE N", "SUITE 1200", "Nashville", "TN", "372031612", "615-555-0151")
+LOUISVILLE = Addr("500 S 4TH ST", "", "Louisville", "KY", "40202", "502-555-0152")
+CHICAGO = Addr("680 N LAKE SHORE DR", "STE 1100", "Chicago", "IL", "606114402", "312-555-0153")
+EVANSTON = Addr("1000 CENTRAL ST", "", "Evanston", "IL", "60201", "847-555-0154")
+
+
+def _without_licences(rec: dict[str, Any]) -> dict[str, Any]:
+    """Taxonomies that show no licence and no state, as many real records do (``null`` or ``""``)."""
+    for i, t in enumerate(rec["taxonomies"]):
+        t["license"], t["state"] = (None, None) if i % 2 == 0 else ("", "")
+    return rec
+
+
+def _with_other_name(rec: dict[str, Any], kind: str, **name: str) -> dict[str, Any]:
+    rec["other_names"].append({"type": kind, "code": "3" if kind == "Doing Business As" else "1", **name})
+    return rec
+
+
+def trap_records() -> list[dict[str, Any]]:
+    """Registry shapes that trap a verifier (no sample site prints them; tests claim them directly)."""
+    return [
+        # a nickname (Bill) and a middle initial
+        person("1205938479", "William", "Hartley", "M.D.", "M", ["2084P0800X"], NASHVILLE, seq=31, middle="J"),
+        # a short form (Kate), an APRN who is a nurse practitioner
+        person("1396027157", "Katherine", "Moreau", "APRN", "F", ["363LP0808X"], NASHVILLE, seq=32, middle="A"),
+        # a particle surname, filed whole
+        person("1578346201", "Maria", "De La Cruz", "MD", "F", ["2084P0800X"], CHICAGO, seq=33),
+        # a hyphenated surname, filed whole
+        person("1669201836", "Anne", "Smith-Okafor", "LCSW", "F", ["1041C0700X"], CHICAGO, seq=34),
+        person("1740385517", "Peter", "Van Dyke", "CRNA", "M", ["367500000X"], NASHVILLE, seq=35),
+        # a counselor whose taxonomy shows no licence: an "LMHC" claim verifies nothing
+        _without_licences(person("1831462092", "Rosa", "Iturbe", "MA LPC NCC", "F", ["101YM0800X"], EVANSTON,
+                                 seq=36)),
+        # a clinical nurse specialist: APRN covers 364S
+        person("1922507763", "Grace", "Oyelaran", "APRN", "F", ["364SP0808X"], CHICAGO, seq=37),
+        # a namesake in another state: Daniel Frost in TN and in KY
+        person("1013672948", "Daniel", "Frost", "MD", "M", ["207L00000X"], NASHVILLE, seq=38),
+        person("1104758234", "Daniel", "Frost", "MD", "M", ["207L00000X"], LOUISVILLE, seq=39),
+        # two candidates in one state: ambiguous
+        person("1295843613", "Sarah", "Lindgren", "MD", "F", ["2084P0800X"], CHICAGO, seq=40, middle="E"),
+        person("1386920478", "Sarah", "Lindgren", "MD", "F", ["2084P0800X"], EVANSTON, seq=41, middle="M"),
+        # a legal name with "M.D., P.C." and a trading name (Doing Business As)
+        _with_other_name(organization("1477015832", "Northshore Psychiatric Associates, M.D., P.C.",
+                                      ("Sarah", "Lindgren", "President"), ["261QM0801X"], CHICAGO, seq=42),
+                         "Doing Business As", organization_name="LAKEVIEW KETAMINE CENTER"),
+        # a former name (married name change) on a person
+        _with_other_name(person("1568193027", "Julia", "Brandt", "LPC", "F", ["101YP2500X"], EVANSTON, seq=43),
+                         "Former Name", first_name="JULIA", last_name="WEISS", credential="LPC"),
     ]
 
 
@@ -226,6 +287,6 @@ def _generated(taken: set[str]) -> list[dict[str, Any]]:
 @cache
 def registry_records() -> tuple[dict[str, Any], ...]:
     """All records (hand-written first). Treat as read-only."""
-    hand = _hand_records()
+    hand = _hand_records() + trap_records()
     taken = {str(r["number"]) for r in hand} | {"1633741826", "1744059837"}
     return tuple(hand + _generated(taken))

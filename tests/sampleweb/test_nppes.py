@@ -33,18 +33,31 @@ def test_lookup_by_number_has_real_format(web: SampleWeb, http: requests.Session
 
 
 def test_deactivated_and_absent_numbers(web: SampleWeb, http: requests.Session) -> None:
-    assert q(web, http, number="1872063411")["results"][0]["basic"]["status"] == "D"
+    # Like the real registry, a deactivated number answers exactly like an unknown one.
+    assert q(web, http, number="1872063411") == {"result_count": 0, "results": []}
     assert q(web, http, number="1633741826") == {"result_count": 0, "results": []}
+    assert q(web, http, last_name="Olsen", state="AZ") == {"result_count": 0, "results": []}
 
 
 def test_name_search_is_case_insensitive_and_finds_namesakes(web: SampleWeb, http: requests.Session) -> None:
-    both = q(web, http, first_name="helen", last_name="Park")
+    both = q(web, http, first_name="helen", last_name="Park", name_purpose="PROVIDER")
     assert both["result_count"] == 2
     assert {r["addresses"][0]["state"] for r in both["results"]} == {"TX", "WA"}
     assert q(web, http, first_name="Helen", last_name="Park", state="TX")["result_count"] == 1
     assert q(web, http, first_name="Michael", last_name="Brennan", state="MA")["result_count"] == 2
     # the registry spells names without accents
     assert q(web, http, first_name="Jose", last_name="Nunez", state="NM")["result_count"] == 1
+
+
+def test_name_purpose_separates_providers_from_authorized_officials(web: SampleWeb,
+                                                                     http: requests.Session) -> None:
+    # Caroline Ashby is a psychiatrist and the authorized official of the Tidewater clinic.
+    own = q(web, http, first_name="Caroline", last_name="Ashby", name_purpose="PROVIDER")
+    assert [str(r["number"]) for r in own["results"]] == ["1406289532"]
+    official = q(web, http, last_name="Ashby", name_purpose="AO")
+    assert [r["basic"]["organization_name"] for r in official["results"]] == [
+        "TIDEWATER KETAMINE & SPRAVATO CENTER LLC"]
+    assert q(web, http, last_name="Ashby", name_purpose="X")["Errors"][0]["field"] == "name_purpose"
 
 
 def test_wildcards(web: SampleWeb, http: requests.Session) -> None:
@@ -94,7 +107,7 @@ def test_errors_come_back_with_http_200(web: SampleWeb, http: requests.Session) 
 def test_postal_code_and_city(web: SampleWeb, http: requests.Session) -> None:
     body = q(web, http, postal_code="78701", last_name="Ellis")
     assert body["result_count"] == 1 and body["results"][0]["addresses"][0]["postal_code"] == "787011432"
-    assert q(web, http, city="austin", last_name="Park")["result_count"] == 1
+    assert q(web, http, city="austin", last_name="Park", name_purpose="PROVIDER")["result_count"] == 1
 
 
 def test_registry_data_is_valid_and_drifts_like_the_real_one() -> None:

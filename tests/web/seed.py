@@ -182,9 +182,20 @@ def add_practitioner(session: Session, clinic: Provider, spec: PractitionerSpec)
                            outcome=spec.outcome, reason=spec.reason, checked_at=NOW if spec.npi else None,
                            registry_name=spec.name.upper() if spec.outcome == "verified" else None,
                            registry_credential=spec.credential if spec.outcome == "verified" else None,
-                           registry_taxonomies=taxonomies, license_states=list(spec.license_states)))
+                           registry_taxonomies=taxonomies, license_states=list(spec.license_states),
+                           **_registry_record(spec, clinic.region)))
     session.flush()
     return prac
+
+
+def _registry_record(spec: PractitionerSpec, region: str | None) -> dict[str, Any]:
+    """The registry record a verified or mismatched credential rests on, as the verifier stores it."""
+    if spec.outcome not in ("verified", "mismatch") or not spec.npi:
+        return {}
+    return {"registry_npi": spec.npi, "registry_type": "NPI-1",
+            "registry_taxonomy_code": spec.taxonomy[0] if spec.taxonomy else None,
+            "registry_taxonomy_desc": spec.taxonomy[1] if spec.taxonomy else None,
+            "registry_states": [region] if region else [], "registry_status": "A", "registry_updated": NOW}
 
 
 PSYCHIATRY = ("2084P0800X", "Psychiatry & Neurology, Psychiatry")

@@ -39,8 +39,11 @@ def _filter_schema(f: Filter) -> dict[str, Any]:
     return {"type": "array", "items": {"enum": list(f.values)}}
 
 
+REGISTRY_RECORD = _obj({"npi": STR, "name": NSTR, "taxonomy": NSTR, "states": STRS,
+                        "active": {"type": ["boolean", "null"]}, "last_updated": NSTR, "url": NSTR})
 CREDENTIAL = _obj({"credential": NSTR, "npi": NSTR, "verification": {"enum": OUTCOMES},
-                   "checked_at": NSTR, "registry_url": NSTR, "license_states": STRS})
+                   "checked_at": NSTR, "registry_url": NSTR, "license_states": STRS,
+                   "registry": {"oneOf": [{"type": "null"}, REGISTRY_RECORD]}})
 SUMMARY = _obj({
     "id": {"type": "integer"}, "name": STR, "stale": BOOL,
     "street": NSTR, "city": NSTR, "region": NSTR, "postal_code": NSTR, "lat": NNUM, "lon": NNUM, "website": NSTR,
@@ -62,7 +65,7 @@ DETAIL = _obj({
     "address": _obj({"street": NSTR, "city": NSTR, "region": NSTR, "postal_code": NSTR, "country": NSTR}),
     "location": {"oneOf": [{"type": "null"}, _obj({"lat": {"type": "number"}, "lon": {"type": "number"}})]},
     "npi": NSTR, "modalities": STRS, "conditions": STRS, "services": STRS, "telehealth": {"type": ["boolean", "null"]},
-    "verified": BOOL,
+    "licensed_states": STRS, "verified": BOOL,
     "signals": {"type": "array", "items": _obj({"code": STR, "label": STR, "verified": BOOL})},
     "practitioners": {"type": "array", "items": _obj({
         "id": {"type": ["integer", "null"]}, "name": STR, "role": NSTR,

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
 from kdir.common.fields import FIELD_LABELS
-from kdir.common.npi import is_valid_npi
+from kdir.common.npi import registry_page
 from kdir.common.vocabulary import LABELS
 
-REGISTRY_VIEW = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 OUTCOME_LABELS = {
     "verified": "Verified in the NPI registry",
     "mismatch": "Does not match the NPI registry",
@@ -55,6 +54,11 @@ class CredentialView:
     taxonomies: list[str]
     license_states: list[str]
     source_url: str | None
+    registry_npi: str | None = None  # the registry record the outcome rests on
+    registry_taxonomy: str | None = None  # its primary taxonomy
+    registry_states: list[str] = field(default_factory=list)
+    registry_active: bool | None = None
+    registry_updated: datetime | None = None
 
 
 @dataclass
@@ -117,15 +121,18 @@ def label(code: str) -> str:
 
 
 def _credential_view(c: Credential) -> CredentialView:
-    npi = c.npi if is_valid_npi(c.npi) else None
     taxonomies = [str(t.get("desc") or t.get("code") or "") for t in (c.registry_taxonomies or [])
                   if isinstance(t, dict)]
     return CredentialView(credential=c.credential, npi=c.npi, outcome=c.outcome,
                           outcome_label=OUTCOME_LABELS.get(c.outcome, c.outcome), reason=c.reason,
-                          checked_at=c.checked_at,
-                          registry_url=REGISTRY_VIEW.format(npi=npi) if npi else None,
+                          checked_at=c.checked_at, registry_url=registry_page(c.registry_npi),
                           registry_name=c.registry_name, taxonomies=[t for t in taxonomies if t],
-                          license_states=[str(s) for s in (c.license_states or [])], source_url=c.source_url)
+                          license_states=[str(s) for s in (c.license_states or [])], source_url=c.source_url,
+                          registry_npi=c.registry_npi,
+                          registry_taxonomy=c.registry_taxonomy_desc or c.registry_taxonomy_code,
+                          registry_states=[str(s) for s in (c.registry_states or []) if isinstance(s, str)],
+                          registry_active=None if c.registry_status is None else c.registry_status == "A",
+                          registry_updated=c.registry_updated)
 
 
 def public_provider(session: Session, provider_id: int) -> Provider | None | int:
@@ -213,6 +220,7 @@ def provider_json(page: ProviderPage) -> dict[str, Any]:
         "npi": p.npi,
         "modalities": list(p.modalities or []), "conditions": list(p.conditions or []),
         "services": list(p.services or []), "telehealth": p.telehealth,
+        "licensed_states": [str(x) for x in (p.licensed_states or []) if isinstance(x, str)],
         "verified": bool((p.qualification or {}).get("verified")) if isinstance(p.qualification, dict) else False,
         "signals": [{"code": str(s.get("code")), "label": str(s.get("label") or label(str(s.get("code")))),
                      "verified": bool(s.get("verified"))} for s in page.signals],
@@ -233,5 +241,9 @@ def provider_json(page: ProviderPage) -> dict[str, Any]:
 
 
 def _credential_json(c: CredentialView) -> dict[str, Any]:
+    registry = None if c.registry_npi is None else {
+        "npi": c.registry_npi, "name": c.registry_name, "taxonomy": c.registry_taxonomy, "states": c.registry_states,
+        "active": c.registry_active, "last_updated": iso(c.registry_updated), "url": c.registry_url}
     return {"credential": c.credential, "npi": c.npi, "verification": c.outcome,
-            "checked_at": iso(c.checked_at), "registry_url": c.registry_url, "license_states": c.license_states}
+            "checked_at": iso(c.checked_at), "registry_url": c.registry_url, "license_states": c.license_states,
+            "registry": registry}

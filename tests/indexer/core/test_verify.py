@@ -73,7 +73,7 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
     report = run_index(db, settings, verify=True, registry=client)
     assert sum(report.credentials.values()) > 0
     with db.session() as s:
-        got = {(p.match_name, c.credential): (c.outcome, c.reason, c.registry_taxonomies)
+        got = {(p.match_name, c.credential): (c.outcome, c.reason, c.registry_taxonomies, c.registry_npi)
                for c, p in s.execute(select(Credential, Provider).join(Provider, Provider.id == Credential.provider_id)
                                      .where(Provider.kind == "practitioner"))}
     from kdir.common.names import person_match_name
@@ -82,14 +82,23 @@ def test_truth_outcomes_against_the_sample_registry(db: Database, web: SampleWeb
     for _lst, p in truth.practitioners():
         key = (person_match_name(p.name), p.credentials[0])
         assert key in got, key
-        outcome, reason, taxonomies = got[key]
+        outcome, reason, taxonomies, registry_npi = got[key]
         assert outcome == p.verification, (p.name, p.trap, outcome, reason)
+        if p.registry_npi:  # every verified/mismatch outcome names the record it rests on
+            assert registry_npi == p.registry_npi, (p.name, registry_npi)
         if outcome == "mismatch":
             assert reason
         if outcome == "verified":
             assert taxonomies and all("code" in t for t in taxonomies)
         checked += 1
     assert checked >= 10
+    # Each practitioner's "licensed in" list is the states of the registry's licences (Sam Patel: NC and SC).
+    with db.session() as s:
+        licensed = {p.match_name: p.licensed_states for p in s.scalars(select(Provider))}
+    expected = [(lst, p) for lst, p in truth.practitioners() if lst.licensed_states]
+    assert expected
+    for lst, p in expected:
+        assert licensed[person_match_name(p.name)] == sorted(lst.licensed_states), p.name
     # Rerun: nothing is re-checked before the TTL, and the cache spares the registry.
     before = client.requests_made
     again = run_index(db, settings, verify=True, registry=client)

@@ -44,9 +44,9 @@ def add_evidence(s: Session, p: Provider, src: Source, field: str, value: Any, u
 
 
 def add_credential(s: Session, p: Provider, credential: str | None, npi: str | None, outcome: str,
-                   states: list[Any] | None = None) -> None:
+                   states: list[Any] | None = None, **registry: Any) -> None:
     s.add(Credential(provider_id=p.id, credential=credential, npi=npi, outcome=outcome,
-                     license_states=states or []))
+                     license_states=states or [], **registry))
 
 
 @dataclass
@@ -73,12 +73,21 @@ def seed_directory(db: Database) -> Seeded:
             services=["integration_therapy", "spravato_rems_certified"], rating_value=4.6, rating_count=31,
             qualification={"signals": ["psychiatrist_on_team", {"code": "rems", "source": "@evil"}, 7],
                            "verified": True})
+        # The clinic's own organisation NPI: registry-verified, with the record it rests on.
+        add_credential(s, clinic, None, "1234567893", "verified", registry_npi="1234567893",
+                       registry_name="SUNRISE KETAMINE CLINIC PLLC", registry_type="NPI-2",
+                       registry_taxonomy_code="261QM0801X", registry_taxonomy_desc="Clinic/Center, Mental Health",
+                       registry_states=["TX"], registry_status="A", checked_at=datetime(2026, 5, 1, 12, tzinfo=UTC))
         # Published, no coordinates, a junk website and email, a partial address.
         no_geo = add_provider(s, "-Telehealth Only, LLC", website="javascript:alert(1)", email="not an email",
                               phones=["@+1 512 555 0111"], city="Dallas", region="TX",
                               modalities=["oral_sublingual", "at_home"], services=["telehealth"])
         prac = add_provider(s, "Dr. Ana Ortiz", kind="practitioner", npi="1993999998", lat=30.1, lon=-97.9)
-        add_credential(s, prac, "MD", "1993999998", "verified", ["TX", "CA"])
+        add_credential(s, prac, "MD", "1993999998", "verified", ["TX", "CA"], registry_npi="1993999998",
+                       registry_name="ANA ORTIZ", registry_taxonomy_code="2084P0800X",
+                       registry_taxonomy_desc="Psychiatry & Neurology, Psychiatry", registry_states=["CA", "TX", 7],
+                       registry_status="A", registry_updated=datetime(2025, 4, 1, tzinfo=UTC),
+                       checked_at=datetime(2026, 5, 1, 12, tzinfo=UTC))
         add_credential(s, prac, "DEA", None, "unchecked", ["TX", 5])
         pending_prac = add_provider(s, "LEAK-pending-practitioner", kind="practitioner", status="pending")
         stale = add_provider(s, "Stale Clinic", stale=True, lat=29.0, lon=-95.0)

@@ -77,6 +77,8 @@ def test_csv_round_trips_hostile_text(db: Database, seeded: Seeded) -> None:
     assert clinic["rating_value"] == "4.6" and clinic["rating_count"] == "31"
     assert clinic["qualification_verified"] == "true" and clinic["stale"] == "false"
     assert json.loads(clinic["practitioners"])[0]["npi"] == "1993999998"
+    assert clinic["npi_verification"] == "verified"
+    assert json.loads(clinic["npi_registry"])[0]["url"] == "https://npiregistry.cms.hhs.gov/provider-view/1234567893"
     assert json.loads(clinic["rating_sources"])[1] == {"source": "directory:sample", "value": 4.2, "count": 11}
     assert json.loads(clinic["sources"])[0]["first_seen"] == "2026-01-02T03:04:05Z"
     assert json.loads(clinic["qualification_signals"])[1] == {"code": "rems", "source": "@evil"}

@@ -142,6 +142,9 @@ def test_clinic_mapping(db: Database, seeded: Seeded) -> None:
     org = service["organization"]
     assert org["name"] == HOSTILE_NAME and org["website"] == "https://clinic.example/ketamine?a=1&b=2"
     assert org["organization_identifiers"][0]["identifier"] == "1234567893"
+    assert sorted((a["taxonomy_term"]["code"], a["value"]) for a in org["attributes"]) == [
+        ("npi_verification", "verified"),
+        ("registry_record", "https://npiregistry.cms.hhs.gov/provider-view/1234567893")]
     assert service["status"] == "active" and service["last_modified"] == "2026-05-06T07:08:09Z"
     location = service["service_at_locations"][0]["location"]
     assert location["location_type"] == "physical"
@@ -157,7 +160,8 @@ def test_clinic_mapping(db: Database, seeded: Seeded) -> None:
     assert contact["name"] == "Dr. Ana Ortiz" and contact["title"] == "MD, DEA"
     facts = sorted((a["taxonomy_term"]["code"], a["value"]) for a in contact["attributes"])
     assert facts == [("license_state", "CA"), ("license_state", "TX"), ("npi", "1993999998"),
-                     ("npi_verification", "verified")]
+                     ("npi_verification", "verified"),
+                     ("registry_record", "https://npiregistry.cms.hhs.gov/provider-view/1993999998")]
     sources = [(m["updated_by"], m["replacement_value"]) for m in service["metadata"]
                if m["last_action_type"] == "observed"]
     assert sources == [("clinic_site", "https://clinic.example/"), ("directory:sample", "https://dir.example/a")]
@@ -182,7 +186,7 @@ def test_stale_listing_is_inactive(db: Database, seeded: Seeded) -> None:
 def test_empty_directory(db: Database) -> None:
     doc = hsds_doc(db)
     assert doc["services"] == [] and doc["service_count"] == 0
-    assert len(doc["taxonomy_terms"]) == 5 + 11 + 6 + 3
+    assert len(doc["taxonomy_terms"]) == 5 + 11 + 6 + 4
 
 
 @pytest.mark.parametrize("name", ["", " ", "\u2028", '"}]}', "x" * 300])

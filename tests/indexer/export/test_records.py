@@ -18,7 +18,8 @@ from indexer.export.records import (
 from tests.indexer.export.conftest import HOSTILE_NAME, Seeded
 
 FIELDS = {"id", "kind", "name", "status", "website", "phones", "email", "address", "location", "npi", "modalities",
-          "conditions", "services", "practitioners", "rating", "qualification", "sources", "updated_at", "stale"}
+          "conditions", "services", "practitioners", "rating", "qualification", "sources", "updated_at", "stale",
+          "licensed_states", "organisation"}
 
 
 def test_only_published_providers_are_selected(db: Database, seeded: Seeded) -> None:
@@ -65,7 +66,19 @@ def test_clinic_record(db: Database, seeded: Seeded) -> None:
     # The pending practitioner on the team is not shown; the published one is, with its verification.
     assert rec["practitioners"] == [{"name": "Dr. Ana Ortiz", "credentials": ["MD", "DEA"], "npi": "1993999998",
                                      "npi_verified": True, "verification": "verified",
-                                     "license_states": ["CA", "TX"]}]
+                                     "license_states": ["CA", "TX"], "registry": [
+                                         {"credential": "MD", "verification": "verified", "npi": "1993999998",
+                                          "name": "ANA ORTIZ", "taxonomy_code": "2084P0800X",
+                                          "taxonomy": "Psychiatry & Neurology, Psychiatry",
+                                          "states": ["CA", "TX"], "status": "A",
+                                          "last_updated": "2025-04-01T00:00:00Z",
+                                          "checked_at": "2026-05-01T12:00:00Z",
+                                          "url": "https://npiregistry.cms.hhs.gov/provider-view/1993999998"}]}]
+    assert rec["organisation"] == {"verification": "verified", "registry": [
+        {"credential": None, "verification": "verified", "npi": "1234567893", "name": "SUNRISE KETAMINE CLINIC PLLC",
+         "taxonomy_code": "261QM0801X", "taxonomy": "Clinic/Center, Mental Health", "states": ["TX"],
+         "status": "A", "last_updated": None, "checked_at": "2026-05-01T12:00:00Z",
+         "url": "https://npiregistry.cms.hhs.gov/provider-view/1234567893"}]}
     assert rec["rating"] == {"value": 4.6, "count": 31, "sources": [
         {"source": "clinic_site", "value": 4.8, "count": 20},
         {"source": "directory:sample", "value": 4.2, "count": 11}]}

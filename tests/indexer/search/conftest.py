@@ -21,6 +21,7 @@ def make_doc(doc_id: int, name: str, **fields: Any) -> dict[str, Any]:
         "id": doc_id, "kind": "clinic", "name": name, "status": "published", "stale": False, "street": None,
         "city": None, "region": None, "postal_code": None, "lat": None, "lon": None, "website": None,
         "phones": [], "modalities": [], "conditions": [], "services": [], **{f.field: False for f in FLAGS},
+        "licensed_states": [],
         "rems_claimed": False, "practitioners": [], "npis": [], "rating_value": None, "rating_count": 0,
         "rating_sources": 0, "rating_bayes": None, "last_verified_at": None,
         "updated_at": "2026-11-01T00:00:00+00:00",

@@ -22,7 +22,7 @@ def seed(db: Database) -> dict[str, int]:
             services=["telehealth", "spravato_rems_certified"], insurance=["Aetna"], telehealth=None,
             rating_value=4.5, rating_count=12, rating_bayes=4.2,
             qualification={"verified": True, "signals": [{"code": "psychiatrist", "verified": True}, "junk"]},
-            last_verified_at=datetime(2026, 11, 1, tzinfo=UTC))
+            last_verified_at=datetime(2026, 11, 1, tzinfo=UTC), licensed_states=["TX", "CA", "<b>", 7])
         doctor = Provider(kind="practitioner", status="published", name="Maria Gonzalez", npi="1245319599")
         nurse = Provider(kind="practitioner", status="pending", name="Jon Whitfield")
         rejected = Provider(kind="practitioner", status="rejected", name="Not A Clinician")
@@ -55,6 +55,7 @@ def test_documents_for_builds_flat_documents(db: Database) -> None:
     assert doc["conditions"] == ["depression", "ptsd"]  # vocabulary order
     assert doc["accepts_insurance"] is True  # insurance listed
     assert doc["telehealth"] is True  # from services
+    assert doc["licensed_states"] == ["CA", "TX"]  # where its verified practitioners are licensed
     assert doc["rems_claimed"] is True
     assert doc["verified"] is True and doc["psychiatrist"] is True and doc["therapist"] is False
     assert doc["practitioners"] == ["Maria Gonzalez, MD, PhD", "Jon Whitfield, PMHNP-BC"]  # rejected left out
@@ -63,7 +64,7 @@ def test_documents_for_builds_flat_documents(db: Database) -> None:
     assert doc["last_verified_at"].startswith("2026-11-01T00:00:00")
     assert doc["updated_at"]
     bare = docs[ids["bare"]]
-    assert bare["phones"] == [] and bare["verified"] is False and bare["practitioners"] == []
+    assert bare["phones"] == [] and bare["licensed_states"] == [] and bare["verified"] is False and bare["practitioners"] == []
     assert bare["lat"] is None and bare["rating_value"] is None and bare["rating_sources"] == 0
     with db.session() as s:
         published = documents_for(s, ids.values(), published_only=True)

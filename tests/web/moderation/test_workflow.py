@@ -57,6 +57,16 @@ def test_review_screen_shows_evidence_credentials_changes_and_duplicates(staff_c
         cred = s.scalar(select(Credential).where(Credential.outcome == "invalid_number"))
     html = staff_client.get(f"/moderation/provider/{cred.provider_id}").get_data(as_text=True)
     assert "invalid_number" in html and "NPI check digit is wrong" in html
+    with db.session() as s:  # a verified credential names its registry record and links to it
+        cred = s.scalar(select(Credential).where(Credential.outcome == "verified"))
+        cred.registry_candidates = [{"npi": "1234567893", "name": "ALAN <b>REYES</b>", "states": ["OR"],
+                                     "taxonomy": "Psychiatry"}]
+        s.commit()
+        npi = cred.registry_npi
+    html = staff_client.get(f"/moderation/provider/{cred.provider_id}").get_data(as_text=True)
+    assert f'href="https://npiregistry.cms.hhs.gov/provider-view/{npi}"' in html and "NPI Registry record" in html
+    assert "(person, active, updated " in html
+    assert "candidate: NPI 1234567893 ALAN &lt;b&gt;REYES&lt;/b&gt; Psychiatry OR" in html
     assert staff_client.get("/moderation/provider/999999").status_code == 404
 
 

@@ -31,6 +31,10 @@ def test_detail_conforms_with_evidence_and_credentials(client: Any, seeded: Any)
     reyes = next(p for p in body["practitioners"] if p["name"] == "Alan Reyes")
     assert reyes["credentials"][0]["verification"] == "verified"
     assert reyes["credentials"][0]["registry_url"] == "https://npiregistry.cms.hhs.gov/provider-view/1234567893"
+    record = reyes["credentials"][0]["registry"]
+    assert record["npi"] == "1234567893" and record["url"] == reyes["credentials"][0]["registry_url"]
+    assert record["taxonomy"] == "Psychiatry & Neurology, Psychiatry" and record["active"] is True
+    assert record["states"] and record["last_updated"]
     assert {s["source"] for s in body["rating"]["sources"]} == {"KetamineFinder Sample", "Other Sample Directory"}
     assert body["evidence"]["name"][0]["source"] == "Clinic websites"
     assert any(s["code"] == "psychiatrist" for s in body["signals"])
@@ -54,6 +58,9 @@ def test_provider_page_shows_evidence_credentials_ratings(client: Any, seeded: A
     assert r.status_code == 200
     assert "Alan Reyes" in html and "Verified in the NPI registry" in html
     assert 'href="https://npiregistry.cms.hhs.gov/provider-view/1234567893" rel="nofollow noopener ugc"' in html
+    assert re.search(r"registry record: ALAN REYES, NPI 1234567893, Psychiatry &amp; Neurology, Psychiatry, "
+                     r"[A-Z]{2}, active, last updated \d{4}-\d\d-\d\d", html), html
+    assert ">NPI Registry record</a>" in html
     assert "Psychiatry &amp; Neurology, Psychiatry" in html
     assert "KetamineFinder Sample: 4.8 out of 5 (24 reviews)" in html
     assert 'href="https://directory.example/sunrise" rel="nofollow noopener ugc"' in html
