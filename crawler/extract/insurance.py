@@ -42,9 +42,11 @@ _POSITIVE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(
-    r"\b(?:not|n't|no longer|never)\s+(?:currently\s+|presently\s+)?(?:accept|accepting|take|taking|bill|billing|"
-    r"work with|in[- ]network|contracted|participat)\w*\b[^.]{0,40}?(?:insurance|plans|carriers|payers|medicare|medicaid)"
-    r"|\bself[- ]pay (?:only|practice|clinic)\b|\bcash[- ](?:pay|based|only)\b|\bprivate[- ]pay (?:only|practice)\b"
+    r"(?:\bnot|n't|\bno longer|\bnever)\s+(?:currently\s+|presently\s+)?(?:accept|accepting|take|taking|bill|billing|"
+    r"work with|in[- ]network|contracted|participat)\w*\b[^.]{0,40}?(?:insurance|insurers?|plans|carriers|payers|"
+    r"medicare|medicaid)"
+    r"|\bout[- ]of[- ]network (?:with|for) (?:all|any|every|most)\b|\b(?:we are|we're|is|are) (?:an? )?"
+    r"out[- ]of[- ]network\b|\bself[- ]pay (?:only|practice|clinic)\b|\bcash[- ](?:pay|based|only)\b|\bprivate[- ]pay (?:only|practice)\b"
     r"|\bout[- ]of[- ]network (?:provider|practice|only)\b|\bno insurance (?:is )?accepted\b"
     r"|\binsurance (?:is )?not accepted\b|\bdo(?:es)? not (?:take|accept) (?:any )?insurance\b",
     re.I,

@@ -158,7 +158,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     unrelated = page_is_unrelated(full)
     joined = Joined(sents + service_texts)
     facts.evidence, facts.ketamine_mentions = find_evidence(joined.sents, unrelated_page=unrelated, joined=joined)
-    facts.prices = find_prices(sents + [e.price_range for e in entities if e.price_range])
+    facts.prices = find_prices(sents, structured=[e.price_range for e in entities if e.price_range])
     facts.insurance, facts.accepts_insurance, ins_evidence = find_insurance(joined.sents, joined=joined)
     facts.evidence.extend(ins_evidence)
     facts.telehealth = telehealth_flag(facts.evidence, sents)
