@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import lxml.html
@@ -26,7 +27,7 @@ from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.phones import find_phones, normalize_phone
 from crawler.extract.practitioners import find_practitioners
 from crawler.extract.prices import find_prices
-from crawler.extract.reviews import blockquotes, review_from, testimonials
+from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
 from crawler.extract.schema_map import (
     ORG_TYPES,
     entities_from_blobs,
@@ -176,7 +177,11 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
         for r in testimonials(texts, url=url) + (blockquotes(quotes, url=url) if facts.page_kind != "blog" else []):
             if all(r.text != x.text for x in reviews):
                 reviews.append(r)
-    facts.reviews = reviews[:200]
+    staff = [p.name for p in people]
+    facts.reviews = [replace(r, self_published=True) for r in reviews[:200]
+                     if is_patient_review(r, staff_names=staff)]
+    for e in entities:  # the site's own structured reviews, combined per location later
+        e.reviews = [replace(r, self_published=True) for r in e.reviews if is_patient_review(r, staff_names=staff)]
 
     facts.names = _names(entities, st.meta, facts.title, lines)
 

@@ -200,7 +200,8 @@ class NormalisePipeline:
                 invalid(self.stats, "reviews")
                 continue
             out.append(Review(text=body or None, rating=rating, date=text(r.date, 40), author=text(r.author, 120),
-                              url=clean_url(r.url) if isinstance(r.url, str) else None))
+                              url=clean_url(r.url) if isinstance(r.url, str) else None,
+                              self_published=r.self_published if isinstance(r.self_published, bool) else None))
         return out[:MAX_LIST]
 
     def _price(self, p: Any) -> Price | None:
