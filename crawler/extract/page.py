@@ -25,7 +25,7 @@ from crawler.extract.npi import LABELLED as _NPI_LABEL
 from crawler.extract.npi import find_npis
 from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.phones import find_phones, normalize_phone
-from crawler.extract.practitioners import find_practitioners
+from crawler.extract.practitioners import find_practitioners, is_clinical
 from crawler.extract.prices import find_prices
 from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
 from crawler.extract.schema_map import (
@@ -143,8 +143,9 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     blob_people, blob_reviews = people_and_reviews_from_blobs(st.blobs, page_url=url) if st.blobs else ([], [])
     for p in [p for e in entities for p in e.practitioners] + blob_people:
         _merge_person(people, p)
-    _attach_npis(people, texts)
     _roles_from_prose(people, texts)
+    people = [p for p in people if is_clinical(p)]
+    _attach_npis(people, texts)
     for e in entities:
         if e.npi and e.npi not in facts.npis:
             facts.npis.append(e.npi)
@@ -327,6 +328,10 @@ def _merge_person(people: list[Practitioner], p: Practitioner) -> None:
     people.append(Practitioner(name=p.name, credentials=list(p.credentials), role=p.role, npi=p.npi))
 
 
+_ORG_NPI = re.compile(r"\b(?:practice|group|organi[sz]ation(?:al)?|clinic|facility|billing|type\s*2|"
+                      r"business|company|center|centre|office|agency|entity)\W*(?:'s\s+)?$", re.I)
+
+
 def _attach_npis(people: list[Practitioner], texts: list[str]) -> None:
     """Give each person the first NPI printed after their name and before the next person's name (within
     ~300 characters). Malformed printed numbers are attached too: verification reports invalid_number."""
@@ -352,8 +357,8 @@ def _attach_npis(people: list[Practitioner], texts: list[str]) -> None:
         if k < 0:
             continue
         pos, person = marks[k]
-        if m.start() - pos > 300 or person.npi:
-            continue
+        if m.start() - pos > 300 or person.npi or _ORG_NPI.search(full[max(pos, m.start() - 40): m.start()]):
+            continue  # "Practice NPI: ...", "Group NPI" next to a person is the organisation's number
         person.npi = re.sub(r"[\s-]", "", m.group(1))
 
 
