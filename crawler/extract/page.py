@@ -19,7 +19,7 @@ from crawler.extract.appshell import (
     route_links,
 )
 from crawler.extract.emails import find_emails, normalize_email
-from crawler.extract.facts import Link, LocatedAddress, NameCandidate, PageFacts, StructuredEntity
+from crawler.extract.facts import Link, LocatedAddress, PageFacts
 from crawler.extract.insurance import find_insurance, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
 from crawler.extract.npi import find_npis
@@ -29,13 +29,12 @@ from crawler.extract.practitioners import find_practitioners, is_clinical
 from crawler.extract.prices import find_prices
 from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
 from crawler.extract.schema_map import (
-    ORG_TYPES,
     entities_from_blobs,
     entities_from_nodes,
     make_geo,
     people_and_reviews_from_blobs,
-    text_of,
 )
+from crawler.extract.sitename import name_candidates
 from crawler.extract.structured import blob_texts, extract_structured, strip_type
 from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
@@ -47,12 +46,9 @@ _FIRST_PERSON = re.compile(
     r"\bI(?:'m|\u2019m| am| offer| provide| work| have| specialize| founded| started| see| believe| help)\b"
     r"|\b[Mm]y (?:practice|patients|clients|approach|office|training)\b"
 )
-_TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022]\s+")
 _MAPS_AT = re.compile(r"@(-?\d{1,2}\.\d{3,}),(-?\d{1,3}\.\d{3,})")
 _MAPS_BANG = re.compile(r"!3d(-?\d{1,2}\.\d{3,})!(?:2d|4d)(-?\d{1,3}\.\d{3,})")
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_GENERIC_TITLES = frozenset({"home", "homepage", "welcome", "about", "about us", "contact", "contact us", "blog",
-                             "services", "our team", "team", "pricing", "locations", "faq", "untitled"})
 
 
 def warm_up() -> None:
@@ -184,7 +180,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     for e in entities:  # the site's own structured reviews, combined per location later
         e.reviews = [replace(r, self_published=True) for r in e.reviews if is_patient_review(r, staff_names=staff)]
 
-    facts.names = _names(entities, st.meta, facts.title, lines)
+    facts.names = name_candidates(entities, st.meta, facts.title, lines, tree)
 
 
 def _links(facts: PageFacts, tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], list[str], Geo | None]:
@@ -388,29 +384,3 @@ def _roles_from_prose(people: list[Practitioner], texts: list[str]) -> None:
             role = _ADJECTIVES.sub("", m.group(1)).strip()
             if role and len(role) <= 60:
                 p.role = " ".join(w if w.isupper() else w.capitalize() for w in role.split())
-
-
-def _names(entities: list[StructuredEntity], meta: dict[str, str], title: str | None,
-           lines: list[Line]) -> list[NameCandidate]:
-    out: list[NameCandidate] = []
-
-    def add(name: str | None, origin: str) -> None:
-        if not name:
-            return
-        name = norm_space(name)[:200]
-        if name and name.lower() not in _GENERIC_TITLES and all(c.name != name for c in out):
-            out.append(NameCandidate(name=name, origin=origin))
-
-    for e in entities:
-        person_like = "Physician" in e.types and e.practitioners and e.practitioners[0].name in (e.name or "")
-        if not e.is_person and not person_like and set(e.types) & ORG_TYPES:
-            add(e.name, "structured")
-    add(text_of(meta.get("og:site_name")), "og:site_name")
-    add(text_of(meta.get("application-name")), "og:site_name")
-    if title:
-        parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
-        for p in parts:
-            add(p, "title")
-    h1 = next((ln.text for ln in lines if ln.heading == 1), None)
-    add(h1 if h1 and len(h1) <= 100 else None, "h1")
-    return out
