@@ -30,6 +30,11 @@ _PAYER_KEYS = ("independence", "anthem", "premera", "regence", "highmark", "hori
                "tufts", "va ", "champva", "geha", "multiplan", "first", "caresource", "wellcare", "amerigroup",
                "priority", "lyra", "spring", "friday", "select", "providence", "pacificsource", "moda")
 _ANY_PAYER = re.compile(r"\b(?:" + "|".join(f"(?:{pat})" for pat in PAYERS) + r")\b", re.I)
+def is_payer(text: str) -> bool:
+    """Whether ``text`` is just a payer's name ("Aetna", "Blue Cross Blue Shield")."""
+    return bool(_ANY_PAYER.fullmatch(text.strip()))
+
+
 _CONTEXT = re.compile(r"insurance|in[- ]network|health plans?|coverage|covered|payers?|accept|billing|bill\b", re.I)
 _POSITIVE = re.compile(
     r"\b(?:we|our (?:clinic|practice|office|team|providers?))\s+(?:now\s+|gladly\s+|proudly\s+|also\s+)?"

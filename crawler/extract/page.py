@@ -20,12 +20,12 @@ from crawler.extract.appshell import (
 )
 from crawler.extract.emails import find_emails, normalize_email
 from crawler.extract.facts import Link, LocatedAddress, PageFacts
-from crawler.extract.insurance import find_insurance, telehealth_flag
+from crawler.extract.insurance import find_insurance, is_payer, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
 from crawler.extract.npi import find_npis
 from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.phones import find_phones, normalize_phone
-from crawler.extract.practitioners import find_practitioners, is_clinical
+from crawler.extract.practitioners import find_practitioners, has_credential, is_clinical
 from crawler.extract.prices import find_prices
 from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
 from crawler.extract.schema_map import (
@@ -36,7 +36,7 @@ from crawler.extract.schema_map import (
 )
 from crawler.extract.sitename import name_candidates
 from crawler.extract.structured import blob_texts, extract_structured, strip_type
-from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
+from crawler.extract.text import Line, decode_body, image_facts, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
 from kdir.common.npi import is_valid_npi
 from kdir.common.record import Geo, Practitioner, Review
@@ -49,6 +49,14 @@ _FIRST_PERSON = re.compile(
 _MAPS_AT = re.compile(r"@(-?\d{1,2}\.\d{3,}),(-?\d{1,3}\.\d{3,})")
 _MAPS_BANG = re.compile(r"!3d(-?\d{1,2}\.\d{3,})!(?:2d|4d)(-?\d{1,3}\.\d{3,})")
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+_BADGE = re.compile(r"\b(?:REMS|certified|certification|accredited|board[- ]certified)\b", re.I)
+
+
+def _fact_image(alt: str) -> bool:
+    """An image whose alt text states a fact: an insurer's logo, a credential or certification badge."""
+    return is_payer(alt) or has_credential(alt) or bool(_BADGE.search(alt))
 
 
 def warm_up() -> None:
@@ -100,6 +108,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
 
     quotes = [norm_space("".join(bq.itertext())) for _, bq in zip(range(50), tree.iter("blockquote"), strict=False)]
     scripts: list[lxml.html.HtmlElement] = []
+    image_facts(tree, _fact_image)
     lines = page_lines(tree, scripts)
     visible = sum(len(ln.text) for ln in lines)
     if visible <= SHELL_MAX_TEXT and has_script_bundle(scripts):

@@ -113,6 +113,11 @@ def is_clinical(p: Practitioner) -> bool:
     return not (p.role and _NON_CLINICAL.search(p.role))
 
 
+def has_credential(text: str) -> bool:
+    """Whether ``text`` prints a credential ("Board certified PMHNP-BC", "Jane Roe, LCSW")."""
+    return any(normalize_credential(m.group(0)) for m in _ONE_CRED.finditer(text))
+
+
 def normalize_credential(raw: str) -> str | None:
     """Canonical code of a printed credential ("M.D." -> "MD", "pmhnp-bc" -> "PMHNP-BC") or None."""
     if not isinstance(raw, str):
