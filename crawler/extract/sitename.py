@@ -10,13 +10,15 @@ from collections.abc import Sequence
 import lxml.html
 
 from crawler.extract.facts import NameCandidate, StructuredEntity
+from crawler.extract.insurance import is_payer
 from crawler.extract.schema_map import ORG_TYPES, text_of
 from crawler.extract.text import Line, norm_space
 
 _TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022]\s+")
 _GENERIC = re.compile(
     r"^(?:home(?: ?page)?|welcome(?: to)?(?: our| the)?(?: (?:clinic|practice|website|site))?|about(?: us)?|"
-    r"contact(?: us)?|blog|news|services|our (?:team|services|story)|team|pricing|fees|locations?|faqs?|"
+    r"contact(?: us)?|blog|news|services|treatments|our (?:team|services|story|providers)|team|providers|"
+    r"pricing|fees|insurance|testimonials|reviews|kind words|patient stories|resources|learn|locations?|faqs?|"
     r"untitled|index|main|menu|page not found|coming soon|book (?:now|online)|get started|learn more|"
     r"hope starts here|you are not alone)\W*$", re.I)
 #: words that make a phrase a clinic's name rather than a slogan
@@ -28,10 +30,12 @@ _COPYRIGHT = re.compile(
     r"(?:\u00a9|&copy;|\(c\)|copyright)\s*(?:\u00a9\s*)?(?:(?:19|20)\d{2}(?:\s*[-\u2013]\s*(?:19|20)?\d{2,4})?\s*)?"
     r"[,.]?\s*(?P<name>[^.|\u00b7\u2022]{3,80}?)\s*(?:[,.|\u00b7\u2022]|all rights|$)", re.I)
 _LEGAL_TAIL = re.compile(r",?\s+(?:llc|pllc|inc|p\.?c|p\.?a|ltd|corp)\.?$", re.I)
-_LOGO_XPATH = (".//img[contains(translate(@class,'LOGO','logo'),'logo') or contains(translate(@id,'LOGO','logo'),"
-               "'logo') or contains(translate(@src,'LOGO','logo'),'logo') or ancestor::*[contains(translate("
-               "@class,'LOGO','logo'),'logo') or contains(@class,'navbar-brand') or contains(@class,'site-title')"
-               " or contains(@class,'brand')]][@alt]")
+#: an image that is the site's logo: classed or id'd as one, or inside the header's brand/logo/home link (an
+#: image merely stored under /logos/, such as an insurer's, is not)
+_LOGO_XPATH = (".//img[@alt][contains(translate(@class,'LOGO','logo'),'logo') or contains(translate(@id,'LOGO',"
+               "'logo'),'logo') or ancestor::a[@rel='home'] or (ancestor::header and ancestor::*["
+               "contains(translate(@class,'LOGO','logo'),'logo') or contains(@class,'brand') or "
+               "contains(@class,'site-title')])]")
 _LOGO_WORD = re.compile(r"\s*\b(?:logo(?:type)?|icon|image|header|home(?:page)?|link)\b\s*", re.I)
 
 
@@ -51,7 +55,7 @@ def _logo_names(tree: lxml.html.HtmlElement) -> list[str]:
     out: list[str] = []
     for img in tree.xpath(_LOGO_XPATH)[:5]:
         alt = norm_space(_LOGO_WORD.sub(" ", img.get("alt") or "")).strip(" -|,")
-        if len(alt) >= 3 and alt not in out:
+        if len(alt) >= 3 and alt not in out and not is_payer(alt):
             out.append(alt)
     return out
 

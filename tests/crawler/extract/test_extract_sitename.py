@@ -53,3 +53,9 @@ def test_the_copyright_holder_names_a_site_whose_titles_do_not() -> None:
 def test_the_title_brand_part_wins_over_home() -> None:
     f = extract_page(page("Home | Stillpoint Ketamine", "Safe, supervised care"), "https://still.example/")
     assert [c.name for c in f.names] == ["Stillpoint Ketamine"]
+
+
+def test_a_row_of_insurer_logos_names_no_one() -> None:
+    html = page("Insurance", "Insurance", footer='<div class="logo-grid"><img src="/logos/aetna.svg" '
+                'alt="Aetna logo"><img src="/logos/pic.svg" alt="Portrait"></div>')
+    assert extract_page(html, "https://a.example/insurance/").names == []
