@@ -31,11 +31,31 @@ _COPYRIGHT = re.compile(
     r"[,.]?\s*(?P<name>[^.|\u00b7\u2022]{3,80}?)\s*(?:[,.|\u00b7\u2022]|all rights|$)", re.I)
 _LEGAL_TAIL = re.compile(r",?\s+(?:llc|pllc|inc|p\.?c|p\.?a|ltd|corp)\.?$", re.I)
 #: an image that is the site's logo: classed or id'd as one, or inside the header's brand/logo/home link (an
-#: image merely stored under /logos/, such as an insurer's, is not)
-_LOGO_XPATH = (".//img[@alt][contains(translate(@class,'LOGO','logo'),'logo') or contains(translate(@id,'LOGO',"
-               "'logo'),'logo') or ancestor::a[@rel='home'] or (ancestor::header and ancestor::*["
-               "contains(translate(@class,'LOGO','logo'),'logo') or contains(@class,'brand') or "
-               "contains(@class,'site-title')])]")
+#: image merely stored under /logos/, such as an insurer's, is not); logos sit near the top of the page
+_LOGO_FIRST_IMAGES = 30
+_BRAND_CLASS = ("logo", "brand", "site-title")
+
+
+def _own_logo(img: lxml.html.HtmlElement) -> bool:
+    """Classed or id'd as a logo, or the image of the site's home link."""
+    if "logo" in f"{img.get('class') or ''} {img.get('id') or ''}".lower():
+        return True
+    parent = img.getparent()
+    return parent is not None and parent.tag == "a" and (parent.get("rel") or "").lower() == "home"
+
+
+def _brand_in(img: lxml.html.HtmlElement, header: lxml.html.HtmlElement) -> bool:
+    """Inside a brand/logo/site-title container or the home link, below ``header``."""
+    for el in img.iterancestors():
+        if el is header:
+            return False
+        if el.tag == "a" and (el.get("rel") or "").lower() == "home":
+            return True
+        if any(k in (el.get("class") or "").lower() for k in _BRAND_CLASS):
+            return True
+    return False
+
+
 _LOGO_WORD = re.compile(r"\s*\b(?:logo(?:type)?|icon|image|header|home(?:page)?|link)\b\s*", re.I)
 
 
@@ -52,8 +72,13 @@ def is_generic(name: str) -> bool:
 
 
 def _logo_names(tree: lxml.html.HtmlElement) -> list[str]:
+    imgs = [img for header in tree.iter("header") for img in header.iter("img")
+            if img.get("alt") and (_own_logo(img) or _brand_in(img, header))]
+    if not imgs:  # no <header>: a logo is classed as one or is the home link's image, near the top
+        imgs = [img for _, img in zip(range(_LOGO_FIRST_IMAGES), tree.iter("img"), strict=False)
+                if img.get("alt") and _own_logo(img)]
     out: list[str] = []
-    for img in tree.xpath(_LOGO_XPATH)[:5]:
+    for img in imgs[:5]:
         alt = norm_space(_LOGO_WORD.sub(" ", img.get("alt") or "")).strip(" -|,")
         if len(alt) >= 3 and alt not in out and not is_payer(alt):
             out.append(alt)

@@ -265,8 +265,7 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
     low = j.text.lower()
     unrelated = {i for i in j.candidates(low, _UNRELATED_KEYS, word_start=True) if _UNRELATED.search(j.sents[i])}
     ketamine_idx = j.candidates(low, ("ketamine", "spravato"))
-    other_drug = ({i for i in j.candidates(low, _OTHER_DRUG_KEYS) if _OTHER_DRUG.search(j.sents[i])}
-                  if any(k in low for k in _OTHER_DRUG_KEYS) else set())
+    other_drug: dict[int, bool] = {}  # sentence index -> names another drug (looked up only when needed)
     research: dict[int, bool] = {}
     if not unrelated_page:
         positive_seen = 0
@@ -290,7 +289,7 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
         for i in j.candidates(low, keys, word_start=word_start):
             if i in unrelated or j.sents[i] in done:
                 continue
-            if code in _ROUTE_CODES and not _route_in_context(i, ketamine_idx, other_drug):
+            if code in _ROUTE_CODES and not _route_in_context(i, ketamine_idx, other_drug, j.sents):
                 continue  # the same words elsewhere on the page may sit next to ketamine
             sent = j.sents[i]
             done.add(sent)
@@ -316,13 +315,17 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
     return [e for _, _, e in evidence], [(neg, snip) for _, neg, snip in mentions]
 
 
-def _route_in_context(i: int, ketamine_idx: Sequence[int], other_drug: set[int]) -> bool:
+def _route_in_context(i: int, ketamine_idx: Sequence[int], other_drug: dict[int, bool],
+                      sents: Sequence[str]) -> bool:
     """A route (IV, IM, nasal, oral, at home) in sentence ``i`` is a ketamine route: ketamine/esketamine/Spravato
     is named in the sentence, or nearby and the sentence names no other drug ("IV hydration", "NAD+ drips")."""
     k = bisect_right(ketamine_idx, i) - 1  # the last ketamine sentence at or before i
     if k >= 0 and ketamine_idx[k] == i:
         return True
-    if i in other_drug:
+    if i not in other_drug:
+        low = sents[i].lower()
+        other_drug[i] = any(key in low for key in _OTHER_DRUG_KEYS) and bool(_OTHER_DRUG.search(sents[i]))
+    if other_drug[i]:
         return False
     near_before = k >= 0 and i - ketamine_idx[k] <= _CONTEXT_BEFORE
     near_after = k + 1 < len(ketamine_idx) and ketamine_idx[k + 1] - i <= _CONTEXT_AFTER
