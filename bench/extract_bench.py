@@ -312,6 +312,56 @@ def accuracy() -> None:
             good += not bad
             print(f"  {spec.name}/{want.slug}: {'ok' if not bad else 'differs in ' + ', '.join(bad)}")
     print(f"[accuracy] sample web listings exactly right: {good}/{total}")
+    pattern_accuracy()
+
+
+def _fields(item: object) -> dict[str, frozenset[str]]:
+    """The scored fields of a listing as sets of strings (see bench/patterns.py)."""
+    price = getattr(item, "price", None)
+    return {
+        "modalities": frozenset(item.modalities), "conditions": frozenset(item.conditions),  # type: ignore[attr-defined]
+        "services": frozenset(s for s in item.services if s == "accepts_insurance"),  # type: ignore[attr-defined]
+        "insurance": frozenset(item.insurance),  # type: ignore[attr-defined]
+        "practitioners": frozenset(p.name for p in item.practitioners),  # type: ignore[attr-defined]
+        "practitioner_npis": frozenset(p.npi for p in item.practitioners if p.npi),  # type: ignore[attr-defined]
+        "reviews": frozenset(r.author or "" for r in item.reviews),  # type: ignore[attr-defined]
+        "name": frozenset([item.name] if item.name else []),  # type: ignore[attr-defined]
+        "price": frozenset(f"{v:.0f}" for v in (price.min, price.max) if v is not None) if price else frozenset(),
+    }
+
+
+def pattern_accuracy() -> None:
+    """Precision and recall per field on the pattern corpus (bench/patterns.py), per pattern and in total."""
+    from datetime import UTC, datetime
+
+    from crawler.extract import combine_site, extract_page
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from patterns import BASE, PATTERNS
+
+    def pr(tp: int, fp: int, fn: int) -> str:
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return f"P {p:4.0%} R {r:4.0%}"
+
+    totals: dict[str, list[int]] = {}
+    print("[accuracy] pattern corpus: precision / recall per field")
+    for pat in PATTERNS:
+        facts = [extract_page(body, BASE + path) for path, body in pat.pages]
+        items = combine_site(facts, source="web", site_url=BASE, fetched_at=datetime.now(UTC))
+        got = _fields(items[0]) if items else {}
+        cells = []
+        for fname, want in pat.expected.items():
+            have = got.get(fname, frozenset())
+            tp, fp, fn = len(have & want), len(have - want), len(want - have)
+            t = totals.setdefault(fname, [0, 0, 0])
+            t[0] += tp
+            t[1] += fp
+            t[2] += fn
+            wrong = f" (extra {sorted(have - want)}, missed {sorted(want - have)})" if fp or fn else ""
+            cells.append(f"{fname}: {pr(tp, fp, fn)}{wrong}")
+        print(f"  {pat.name}: " + ("; ".join(cells) if items else "NO LISTING"))
+    print("  total: " + "; ".join(f"{k}: {pr(*v)}" for k, v in totals.items()))
 
 
 def _rendered_apps() -> dict[str, tuple[str, list[tuple[str, str]]]]:
@@ -395,7 +445,8 @@ def main() -> None:
     ap.add_argument("--generated", type=int, default=80)
     ap.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1],
                     help="directory holding the crawler package to time")
-    ap.add_argument("--accuracy", action="store_true", help="also check the sample web against its truth")
+    ap.add_argument("--accuracy", action="store_true",
+                    help="also check the sample web against its truth and score the pattern corpus")
     ap.add_argument("--cold", action="store_true",
                     help="clear the phone/address caches before every extraction (a site's first page)")
     args = ap.parse_args()

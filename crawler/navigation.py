@@ -42,6 +42,35 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 PRIORITY = {"home": 0, "team": 1, "services": 1, "pricing": 2, "locations": 1, "contact": 2, "about": 3,
             "reviews": 3, "other": 9}
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+#: anchor texts of buttons that lead to a page's details ("Learn more" under a treatment)
+_PROMISING_TEXT = re.compile(
+    r"\b(?:learn more|read more|more info(?:rmation)?|details|find out|discover|explore|see (?:more|how|if)|"
+    r"how it works|what to expect|get started|our approach|is it right for me|who we help|costs?|insurance|"
+    r"meet)\b", re.I)
+#: pages whose links are worth following further (their "Learn more" buttons lead to treatments, prices, team)
+_PROMISING_FROM = frozenset({"home", "services", "pricing", "team", "about", "locations", "promising"})
+#: a page fetched at this priority or better is itself promising: its own "Learn more" links are too
+PROMISING = 7
+
+
+def worth_following(category: str, from_kind: str, depth: int) -> bool:
+    """Whether a link is queued at all: a page of a known category, or any page linked from a promising one,
+    at any depth (the budget bounds them); an unpromising chain (calendar, archive) is not followed."""
+    return category != "other" or from_kind in _PROMISING_FROM or from_kind == "sitemap" or depth <= 1
+
+
+def link_priority(category: str, text: str = "", from_kind: str = "other", depth: int = 1) -> int:
+    """Fetch order of a link within a site's page budget (lower first): the category of the page it points
+    to (its URL and anchor text), then for other pages how promising its anchor text and the page it sits on
+    are ("Learn more" on a services page beats a blog archive link; ``from_kind`` "promising" is a page that
+    was itself reached by a promising link), a little later the deeper it sits.
+    No link is dropped for its depth: the per-site page budget bounds the crawl."""
+    if category != "other":
+        return PRIORITY.get(category, 9) + (depth > 2)
+    promising_from = from_kind in _PROMISING_FROM
+    if promising_from and _PROMISING_TEXT.search(str(text)[:200]):
+        return 4 + min(depth, 3)
+    return (7 if promising_from or from_kind == "sitemap" else 10) + min(depth, 5)
 
 
 @dataclass(frozen=True)

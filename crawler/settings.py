@@ -48,7 +48,7 @@ KDIR_RETRY_MAX_DELAY = 60.0  # also caps a server's Retry-After
 
 # -- per-site crawl (clinic websites) -------------------------------------------------------------------------
 KDIR_SITE_PAGE_CAP = 40  # pages fetched per clinic website
-KDIR_SITE_DEPTH = 3  # link hops from the home page
+KDIR_SITE_DEPTH = 6  # link hops from the home page (a safety bound: the page budget, in link order, rules)
 KDIR_PATTERN_CAP = 5  # pages per URL pattern (digits masked): stops endless calendars
 KDIR_MAX_URL_LENGTH = 300
 KDIR_MAX_QUERY_PARAMS = 4

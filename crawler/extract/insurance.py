@@ -30,6 +30,11 @@ _PAYER_KEYS = ("independence", "anthem", "premera", "regence", "highmark", "hori
                "tufts", "va ", "champva", "geha", "multiplan", "first", "caresource", "wellcare", "amerigroup",
                "priority", "lyra", "spring", "friday", "select", "providence", "pacificsource", "moda")
 _ANY_PAYER = re.compile(r"\b(?:" + "|".join(f"(?:{pat})" for pat in PAYERS) + r")\b", re.I)
+def is_payer(text: str) -> bool:
+    """Whether ``text`` is just a payer's name ("Aetna", "Blue Cross Blue Shield")."""
+    return bool(_ANY_PAYER.fullmatch(text.strip()))
+
+
 _CONTEXT = re.compile(r"insurance|in[- ]network|health plans?|coverage|covered|payers?|accept|billing|bill\b", re.I)
 _POSITIVE = re.compile(
     r"\b(?:we|our (?:clinic|practice|office|team|providers?))\s+(?:now\s+|gladly\s+|proudly\s+|also\s+)?"
@@ -42,9 +47,11 @@ _POSITIVE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(
-    r"\b(?:not|n't|no longer|never)\s+(?:currently\s+|presently\s+)?(?:accept|accepting|take|taking|bill|billing|"
-    r"work with|in[- ]network|contracted|participat)\w*\b[^.]{0,40}?(?:insurance|plans|carriers|payers|medicare|medicaid)"
-    r"|\bself[- ]pay (?:only|practice|clinic)\b|\bcash[- ](?:pay|based|only)\b|\bprivate[- ]pay (?:only|practice)\b"
+    r"(?:\bnot|n't|\bno longer|\bnever)\s+(?:currently\s+|presently\s+)?(?:accept|accepting|take|taking|bill|billing|"
+    r"work with|in[- ]network|contracted|participat)\w*\b[^.]{0,40}?(?:insurance|insurers?|plans|carriers|payers|"
+    r"medicare|medicaid)"
+    r"|\bout[- ]of[- ]network (?:with|for) (?:all|any|every|most)\b|\b(?:we are|we're|is|are) (?:an? )?"
+    r"out[- ]of[- ]network\b|\bself[- ]pay (?:only|practice|clinic)\b|\bcash[- ](?:pay|based|only)\b|\bprivate[- ]pay (?:only|practice)\b"
     r"|\bout[- ]of[- ]network (?:provider|practice|only)\b|\bno insurance (?:is )?accepted\b"
     r"|\binsurance (?:is )?not accepted\b|\bdo(?:es)? not (?:take|accept) (?:any )?insurance\b",
     re.I,

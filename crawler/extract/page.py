@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import lxml.html
@@ -18,25 +19,24 @@ from crawler.extract.appshell import (
     route_links,
 )
 from crawler.extract.emails import find_emails
-from crawler.extract.facts import Link, LocatedAddress, NameCandidate, PageFacts, StructuredEntity
-from crawler.extract.insurance import find_insurance, telehealth_flag
+from crawler.extract.facts import Link, LocatedAddress, PageFacts
+from crawler.extract.insurance import find_insurance, is_payer, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
 from crawler.extract.npi import find_npis
 from crawler.extract.pagekind import guess_page_kind
 from crawler.extract.phones import find_phones, normalize_phone
-from crawler.extract.practitioners import find_practitioners
+from crawler.extract.practitioners import find_practitioners, has_credential, is_clinical
 from crawler.extract.prices import find_prices
-from crawler.extract.reviews import blockquotes, review_from, testimonials
+from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
 from crawler.extract.schema_map import (
-    ORG_TYPES,
     entities_from_blobs,
     entities_from_nodes,
     make_geo,
     people_and_reviews_from_blobs,
-    text_of,
 )
+from crawler.extract.sitename import name_candidates
 from crawler.extract.structured import blob_texts, extract_structured, strip_type
-from crawler.extract.text import Line, decode_body, norm_space, page_lines, parse_html
+from crawler.extract.text import Line, decode_body, image_facts, norm_space, page_lines, parse_html
 from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sentences
 from kdir.common.emails import normalize_email
 from kdir.common.geo import city_table, zip_matches_state, zip_table
@@ -48,12 +48,17 @@ _FIRST_PERSON = re.compile(
     r"\bI(?:'m|\u2019m| am| offer| provide| work| have| specialize| founded| started| see| believe| help)\b"
     r"|\b[Mm]y (?:practice|patients|clients|approach|office|training)\b"
 )
-_TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022]\s+")
 _MAPS_AT = re.compile(r"@(-?\d{1,2}\.\d{3,}),(-?\d{1,3}\.\d{3,})")
 _MAPS_BANG = re.compile(r"!3d(-?\d{1,2}\.\d{3,})!(?:2d|4d)(-?\d{1,3}\.\d{3,})")
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_GENERIC_TITLES = frozenset({"home", "homepage", "welcome", "about", "about us", "contact", "contact us", "blog",
-                             "services", "our team", "team", "pricing", "locations", "faq", "untitled"})
+
+
+_BADGE = re.compile(r"\b(?:REMS|certified|certification|accredited|board[- ]certified)\b", re.I)
+
+
+def _fact_image(alt: str) -> bool:
+    """An image whose alt text states a fact: an insurer's logo, a credential or certification badge."""
+    return is_payer(alt) or has_credential(alt) or bool(_BADGE.search(alt))
 
 
 def warm_up() -> None:
@@ -105,6 +110,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
 
     quotes = [norm_space("".join(bq.itertext())) for _, bq in zip(range(50), tree.iter("blockquote"), strict=False)]
     scripts: list[lxml.html.HtmlElement] = []
+    image_facts(tree, _fact_image)
     lines = page_lines(tree, scripts)
     visible = sum(len(ln.text) for ln in lines)
     if visible <= SHELL_MAX_TEXT and has_script_bundle(scripts):
@@ -144,8 +150,9 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     blob_people, blob_reviews = people_and_reviews_from_blobs(st.blobs, page_url=url) if st.blobs else ([], [])
     for p in [p for e in entities for p in e.practitioners] + blob_people:
         _merge_person(people, p)
-    _attach_npis(people, texts)
     _roles_from_prose(people, texts)
+    people = [p for p in people if is_clinical(p)]
+    _attach_npis(people, texts)
     for e in entities:
         if e.npi and e.npi not in facts.npis:
             facts.npis.append(e.npi)
@@ -160,7 +167,7 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     unrelated = page_is_unrelated(full)
     joined = Joined(sents + service_texts)
     facts.evidence, facts.ketamine_mentions = find_evidence(joined.sents, unrelated_page=unrelated, joined=joined)
-    facts.prices = find_prices(sents + [e.price_range for e in entities if e.price_range])
+    facts.prices = find_prices(sents, structured=[e.price_range for e in entities if e.price_range])
     facts.insurance, facts.accepts_insurance, ins_evidence = find_insurance(joined.sents, joined=joined)
     facts.evidence.extend(ins_evidence)
     facts.telehealth = telehealth_flag(facts.evidence, sents)
@@ -178,9 +185,13 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
         for r in testimonials(texts, url=url) + (blockquotes(quotes, url=url) if facts.page_kind != "blog" else []):
             if all(r.text != x.text for x in reviews):
                 reviews.append(r)
-    facts.reviews = reviews[:200]
+    staff = [p.name for p in people]
+    facts.reviews = [replace(r, self_published=True) for r in reviews[:200]
+                     if is_patient_review(r, staff_names=staff)]
+    for e in entities:  # the site's own structured reviews, combined per location later
+        e.reviews = [replace(r, self_published=True) for r in e.reviews if is_patient_review(r, staff_names=staff)]
 
-    facts.names = _names(entities, st.meta, facts.title, lines)
+    facts.names = name_candidates(entities, st.meta, facts.title, lines, tree)
 
 
 def _links(facts: PageFacts, tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], list[str], Geo | None]:
@@ -324,6 +335,10 @@ def _merge_person(people: list[Practitioner], p: Practitioner) -> None:
     people.append(Practitioner(name=p.name, credentials=list(p.credentials), role=p.role, npi=p.npi))
 
 
+_ORG_NPI = re.compile(r"\b(?:practice|group|organi[sz]ation(?:al)?|clinic|facility|billing|type\s*2|"
+                      r"business|company|center|centre|office|agency|entity)\W*(?:'s\s+)?$", re.I)
+
+
 def _attach_npis(people: list[Practitioner], texts: list[str]) -> None:
     """Give each person the first NPI printed after their name and before the next person's name (within
     ~300 characters). Malformed printed numbers are attached too: verification reports invalid_number."""
@@ -349,8 +364,8 @@ def _attach_npis(people: list[Practitioner], texts: list[str]) -> None:
         if k < 0:
             continue
         pos, person = marks[k]
-        if m.start() - pos > 300 or person.npi:
-            continue
+        if m.start() - pos > 300 or person.npi or _ORG_NPI.search(full[max(pos, m.start() - 40): m.start()]):
+            continue  # "Practice NPI: ...", "Group NPI" next to a person is the organisation's number
         person.npi = re.sub(r"[\s-]", "", m.group(1))
 
 
@@ -380,29 +395,3 @@ def _roles_from_prose(people: list[Practitioner], texts: list[str]) -> None:
             role = _ADJECTIVES.sub("", m.group(1)).strip()
             if role and len(role) <= 60:
                 p.role = " ".join(w if w.isupper() else w.capitalize() for w in role.split())
-
-
-def _names(entities: list[StructuredEntity], meta: dict[str, str], title: str | None,
-           lines: list[Line]) -> list[NameCandidate]:
-    out: list[NameCandidate] = []
-
-    def add(name: str | None, origin: str) -> None:
-        if not name:
-            return
-        name = norm_space(name)[:200]
-        if name and name.lower() not in _GENERIC_TITLES and all(c.name != name for c in out):
-            out.append(NameCandidate(name=name, origin=origin))
-
-    for e in entities:
-        person_like = "Physician" in e.types and e.practitioners and e.practitioners[0].name in (e.name or "")
-        if not e.is_person and not person_like and set(e.types) & ORG_TYPES:
-            add(e.name, "structured")
-    add(text_of(meta.get("og:site_name")), "og:site_name")
-    add(text_of(meta.get("application-name")), "og:site_name")
-    if title:
-        parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
-        for p in parts:
-            add(p, "title")
-    h1 = next((ln.text for ln in lines if ln.heading == 1), None)
-    add(h1 if h1 and len(h1) <= 100 else None, "h1")
-    return out

@@ -3,24 +3,35 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from importlib import resources
 
 from kdir.common.geo import city_in_state
 from kdir.common.record import Practitioner
 
-#: canonical credential codes; printed forms match with optional dots/spaces between letters
-CREDENTIALS: tuple[str, ...] = (
-    "MD", "DO", "MBBS", "PhD", "PsyD", "EdD", "PharmD", "DNP", "DNAP", "NP", "NP-C", "FNP", "FNP-BC", "FNP-C",
-    "PMHNP", "PMHNP-BC", "AGNP", "APRN", "ARNP", "CRNA", "CNS", "PA", "PA-C", "RN", "BSN", "MSN", "LPN",
-    "LCSW", "LICSW", "LISW", "LMSW", "LSW", "MSW", "LPC", "LPCC", "LCPC", "LMHC", "LCMHC", "LMFT", "MFT",
-    "LPC-S", "LCDC", "LADC", "LAC", "CADC", "MA", "MS", "MEd", "MPH", "MBA", "FAPA", "DFAPA", "FACEP", "FASA",
-    "FASAM", "DABPN", "FAAFP",
-    "LMT", "CPRP",
-)
+
+def _load_credentials() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(credential codes, licence suffixes) from data/credentials.csv (HL7 table 0360 + state licences tied
+    to NUCC taxonomy classifications; see data/SOURCE.md)."""
+    codes: list[str] = []
+    suffixes: list[str] = []
+    with resources.files("crawler.extract").joinpath("data/credentials.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            (suffixes if row["kind"] == "suffix" else codes).append(row["code"])
+    return tuple(codes), tuple(suffixes)
+
+
+#: canonical credential codes; printed forms match with optional dots/spaces between letters, and with an
+#: interim/associate/supervisor/certification suffix ("LPC-A", "LCSW-C", "NP-C", "PMHNP-BC")
+CREDENTIALS, SUFFIXES = _load_credentials()
 _NON_UPPER = re.compile(r"[^A-Z]")
 _KEY = {_NON_UPPER.sub("", c.upper()): c for c in CREDENTIALS}
+for _c in CREDENTIALS:
+    for _s in SUFFIXES:
+        _KEY.setdefault(_NON_UPPER.sub("", _c.upper()) + _s, f"{_c}-{_s}")
 
 
 def _cred_pattern(code: str) -> str:
@@ -33,9 +44,10 @@ def _cred_pattern(code: str) -> str:
     return r"\s?".join(parts) if code in ("MD", "DO", "PhD", "PsyD", "EdD") else "".join(parts)
 
 
+_SUFFIX = r"(?:\s?[-\u2010-\u2015]\s?(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + "))?"
 _CRED = "(?:" + "|".join(
     _cred_pattern(c) for c in sorted(CREDENTIALS, key=len, reverse=True)
-) + r")(?![A-Za-z])"
+) + r")" + _SUFFIX + r"(?![A-Za-z])"
 _CREDSEQ = rf"{_CRED}(?:\s*(?:,|/|&|\band\b)?\s*{_CRED})*"
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _LO = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
@@ -77,6 +89,35 @@ _STOP = _words(
     "integrative healing care solutions practice office location locations"
 )
 
+#: nouns that end a role title and never a surname ("Nurse Coordinator", "Patient Care Manager")
+_TITLE_NOUNS = _words(
+    "director coordinator manager nurse practitioner therapist counselor counsellor psychiatrist physician "
+    "psychologist specialist clinician assistant administrator officer worker receptionist technician "
+    "provider prescriber consultant anesthesiologist anesthetist psychotherapist navigator scheduler "
+    "advocate liaison desk staff team department"
+)
+#: words of a label printed before a name ("Psychiatric Nurse Practitioner Jane Roe, PMHNP-BC")
+_LABEL_WORDS = ROLE_WORDS | _TITLE_NOUNS | _words(
+    "psychiatric mental health licensed registered senior associate staff provider providers member featured "
+    "prescribing nursing social family marriage addiction infusion ketamine your")
+#: roles of people who do not treat patients: never listed as practitioners
+_NON_CLINICAL = re.compile(
+    r"\b(?:front desk|reception\w*|office (?:manager|administrator|assistant|coordinator)|practice manager|"
+    r"patient (?:care )?coordinator|(?:intake|care|client|patient) (?:coordinator|specialist|navigator|advocate)|"
+    r"scheduling|scheduler|billing|insurance (?:specialist|coordinator)|marketing|social media|communications|"
+    r"administrative|admin\b|operations|business|finance|financial|accounting|human resources|\bhr\b|concierge|"
+    r"executive assistant|office staff|community outreach|outreach|brand|sales|it support|webmaster)", re.I)
+
+
+def is_clinical(p: Practitioner) -> bool:
+    """False for non-clinical staff (front desk, office manager, patient coordinator, marketing)."""
+    return not (p.role and _NON_CLINICAL.search(p.role))
+
+
+def has_credential(text: str) -> bool:
+    """Whether ``text`` prints a credential ("Board certified PMHNP-BC", "Jane Roe, LCSW")."""
+    return any(normalize_credential(m.group(0)) for m in _ONE_CRED.finditer(text))
+
 
 def normalize_credential(raw: str) -> str | None:
     """Canonical code of a printed credential ("M.D." -> "MD", "pmhnp-bc" -> "PMHNP-BC") or None."""
@@ -102,14 +143,17 @@ def clean_name(raw: str) -> str | None:
     if not isinstance(raw, str):
         return None
     tokens = re.sub(r"^(?:Dr|Doctor)\.?\s+", "", raw.strip()).split()
-    while tokens and tokens[0].lower().strip(".,:") in _LEADING_NOISE:
-        tokens.pop(0)
+    while tokens and (tokens[0].lower().strip(".,:") in _LEADING_NOISE or tokens[0].endswith(":")
+                      or tokens[0].lower() in _LABEL_WORDS):
+        tokens.pop(0)  # label words before a name: "Our provider: Jane Roe", "Lead Therapist Jane Roe"
     while tokens and normalize_credential(tokens[-1]) and tokens[-1].isupper():
         tokens.pop()
     if not 2 <= len(tokens) <= 5:
         return None
     if any(t.lower().strip(".,") in _STOP for t in tokens):
         return None
+    if tokens[-1].lower().strip(".,") in _TITLE_NOUNS:
+        return None  # "Nurse Coordinator", "Clinical Director": a role title, not a person
     if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper() or len(tokens[-1]) < 2:
         return None
     return " ".join(tokens)
@@ -256,7 +300,7 @@ def find_practitioners(lines: Sequence[str], *, team_page: bool = False) -> list
                 role = _role_line(nxt)
             if creds or role or line.startswith(("Dr", "Doctor")):
                 _merge(found, name, creds, role)
-    return list(found.values())
+    return [p for p in found.values() if is_clinical(p)]
 
 
 def practitioner_from_parts(

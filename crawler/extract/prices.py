@@ -25,8 +25,19 @@ _UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?:infusion|session|treatment)\b|\binfusions? (?:cost|are|is)\b", re.I)),
     ("month", re.compile(r"\bper month\b|\b/\s?mo(?:nth)?\b|\bmonthly\b", re.I)),
 )
-_NOT_PRICE = re.compile(r"\b(?:save|saving|savings|off|discount|deposit|refund|fee waived|gift card|cancel\w*|"
-                        r"no[- ]show|late fee|missed)\b", re.I)
+_NOT_PRICE = re.compile(r"\b(?:save|saved|saves|saving|savings|off|discount|deposit|refund|fee waived|gift card|"
+                        r"cancel\w*|no[- ]show|late fee|missed|worth|market|revenue|raised|funding|valued|valuation|"
+                        r"industry|spent|spend|spending|economy|economic|grants?|salary|income|earn\w*|donat\w*|"
+                        r"invest\w*)\b", re.I)
+#: "$3 billion", "$2M": a sum of money, not what a visit costs
+_MAGNITUDE = re.compile(r"^\s*(?:(?:million|billion|trillion|thousand)s?\b|[MBK]\b|mn\b|bn\b)", re.I)
+#: words that make an amount the price of a service (in its sentence or the line above: a heading or label)
+_SERVICE = re.compile(
+    r"\b(?:infusions?|sessions?|treatments?|consult\w*|evaluations?|assessments?|intake|ketamine|spravato|"
+    r"esketamine|therap(?:y|ies)|visits?|appointments?|dos(?:e|es|ing)|packages?|series|programs?|protocols?|"
+    r"fees?|pric(?:e|es|ed|ing)|costs?|rates?|self[- ]pay|per|membership|lozenges?|troches?|injections?|"
+    r"boosters?|follow[- ]ups?|month(?:ly)?|psychotherapy|integration|kap|nasal spray|shots?|investment|"
+    r"tuition|out[- ]of[- ]pocket|copay|paid|pay|payment)\b", re.I)
 
 
 def _amount(raw: str | None) -> float | None:
@@ -57,11 +68,20 @@ def _nearest_unit(sent: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
-def find_prices(sents: Iterable[str]) -> list[Price]:
-    """Prices with their unit ("session", "series", "consultation", "month" or None), in page order."""
+def find_prices(sents: Iterable[str], *, structured: Iterable[str] = ()) -> list[Price]:
+    """Prices with their unit ("session", "series", "consultation", "month" or None), in page order.
+
+    A printed amount is a price when a service is named in its sentence or the one before (a heading, a label):
+    "a market worth billions" or "saved patients $2 million" are not prices. ``structured``: schema.org
+    ``priceRange`` texts, prices by definition."""
     out: list[Price] = []
-    for sent in sents:
+    prev = ""
+    items = [(s, False) for s in sents] + [(s, True) for s in structured]
+    for sent, trusted in items:
+        before, prev = prev, sent
         if "$" not in sent and "usd" not in sent.lower() and "dollar" not in sent.lower():
+            continue
+        if not trusted and not _SERVICE.search(sent) and not _SERVICE.search(before[-200:]):
             continue
         for m in _PRICE.finditer(sent[:5000]):
             lo = _amount(m.group("a"))
@@ -72,7 +92,7 @@ def find_prices(sents: Iterable[str]) -> list[Price]:
                 hi = None
             window = sent[max(0, m.start() - 60): m.end() + 60]
             near = sent[max(0, m.start() - 25): m.end() + 25]
-            if _NOT_PRICE.search(near):
+            if _NOT_PRICE.search(near) or _MAGNITUDE.match(sent[m.end(): m.end() + 12]):
                 continue
             unit = _nearest_unit(sent, m.start(), m.end())
             if unit is None and re.search(r"\b(?:infusions?|sessions?|treatments?)\b", window, re.I):

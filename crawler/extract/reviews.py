@@ -1,4 +1,8 @@
-"""schema.org Review / AggregateRating to Rating / Review; testimonials without a rating keep rating None."""
+"""schema.org Review / AggregateRating to Rating / Review; testimonials without a rating keep rating None.
+
+:func:`is_patient_review` drops what only looks like a patient's review: template placeholders ("Lorem ipsum",
+"Client Name"), the founder's or a clinician's own statement, and quotes from famous people.
+"""
 
 from __future__ import annotations
 
@@ -119,3 +123,49 @@ def blockquotes(texts: Sequence[str], *, url: str | None = None) -> list[Review]
         if len(text) >= 20:
             out.append(Review(text=text[:4000], rating=None, author=author, url=url))
     return out
+
+
+_PLACEHOLDER = re.compile(
+    r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur adipiscing\b|\b(?:client|customer|patient|person|author) name\b"
+    r"|\b(?:john|jane) doe\b|\byour name\b|\bname surname\b|\bfull name\b|\btestimonial (?:text|here|goes here)\b"
+    r"|\badd (?:your|a) (?:testimonial|review|quote)\b|\bthis is (?:a|your) (?:testimonial|review|quote)\b"
+    r"|\bwrite (?:a|your) (?:testimonial|review|quote) here\b|\b(?:position|job title),? company\b"
+    r"|\bcompany name\b|\bclick (?:here )?to edit\b|\bsample (?:text|testimonial|review)\b", re.I)
+#: the clinic speaking about itself: founder, owner, a clinician, "our patients"
+_STAFF_AUTHOR = re.compile(
+    r"\b(?:co-?founder|founder|founding|ceo|owner|president|(?:medical|clinical|executive) director|director|"
+    r"our team|the team|staff|management|dr\.?|md|do|np|pmhnp(?:-bc)?|phd|psyd|lcsw|lmft|crna)\b", re.I)
+_STAFF_TEXT = re.compile(
+    r"\bour (?:patients|clients|clinic|practice|mission|team|providers|staff)\b|\bI founded\b|\bwe founded\b"
+    r"|\bI (?:started|opened) (?:this|the|our) (?:clinic|practice)\b|\bas (?:a|the|your) (?:founder|physician|"
+    r"doctor|provider|clinician|psychiatrist)\b|\bwhen I founded\b|\bwelcome to\b", re.I)
+#: a patient's words name the care (English and Spanish); famous quotes speak of life in general
+_EXPERIENCE = re.compile(
+    r"\b(?:clinic|staff|team|doctor|dr|nurses?|providers?|practitioner|treatments?|infusions?|ketamine|spravato|"
+    r"esketamine|sessions?|therap\w*|office|appointments?|visits?|recommend\w*|depression|anxiety|ptsd|symptoms|"
+    r"medications?|antidepressants?|clinicians?|psychiatrist|integration|dose|parking|wait|cl[ií]nica|infusi[oó]n|"
+    r"tratamiento|equipo|doctora?|sesi[oó]n)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I\u2019m|I\u2019ve)\b|\b(?:my|me|myself|mine|mi|yo)\b", re.I)
+#: "Albert Einstein", "Maya Angelou": a public figure's full name (a patient signs "Jamie R.", "K.L.", "Anonymous")
+_FULL_NAME = re.compile(r"^[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){1,2}$")
+_FAMOUS_AUTHOR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:author|poet|philosopher|writer|novelist|"
+                            r"president|saint|st\.|proverb|unknown|anonymous quote)\b", re.I)
+_MONONYM = re.compile(r"^[A-Z][a-z]+$")
+
+
+def is_patient_review(review: Review, *, staff_names: Sequence[str] = ()) -> bool:
+    """Whether a review may be a patient's: not a placeholder, not the clinic's own voice (its founder,
+    one of ``staff_names``), and, for a testimonial without a rating, not a famous person's quote."""
+    text, author = review.text or "", (review.author or "").strip()
+    if _PLACEHOLDER.search(text) or _PLACEHOLDER.search(author):
+        return False
+    if author and (_STAFF_AUTHOR.search(author) or any(n and n.casefold() in author.casefold()
+                                                         for n in staff_names)):
+        return False
+    if _STAFF_TEXT.search(text):
+        return False
+    if review.rating is not None or _EXPERIENCE.search(text):
+        return True
+    famous_author = bool(author) and (bool(_FAMOUS_AUTHOR.search(author)) or bool(_FULL_NAME.match(author))
+                                      or bool(_MONONYM.match(author)) and author.casefold() != "anonymous")
+    return bool(_FIRST_PERSON.search(text)) and not famous_author

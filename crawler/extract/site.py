@@ -240,11 +240,17 @@ def _site_name(own: Sequence[PageFacts], host: str) -> str | None:
     structured = Counter(c.name for p in own for c in p.names if c.origin == "structured")
     if structured:
         return structured.most_common(1)[0][0]
+    logos = Counter(c.name for p in own for c in p.names if c.origin == "logo")
+    if logos:
+        return logos.most_common(1)[0][0]
     titles = Counter(c.name for p in own for c in p.names if c.origin == "title")
     if titles:
         name, count = titles.most_common(1)[0]
         if count >= 2 or len(own) == 1:
             return name
+    holders = Counter(c.name for p in own for c in p.names if c.origin == "copyright")
+    if holders:
+        return holders.most_common(1)[0][0]
     if home:
         for c in home.names:
             if c.origin in ("title", "h1"):

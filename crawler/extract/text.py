@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import lxml.html
@@ -104,6 +105,26 @@ class Line:
     footer: bool  # inside <footer> (or a footer-ish container)
 
 
+
+
+_ALT_NOISE = re.compile(r"\s*\b(?:logo(?:type)?|badge|icon|seal|emblem|image|img|graphic|png|jpe?g|svg)\b\s*", re.I)
+
+
+def image_facts(tree: lxml.html.HtmlElement, keep: Callable[[str], bool], limit: int = 300) -> list[str]:
+    """Alt texts of images that state a fact (``keep``: an insurer's logo, a credential badge) become lines
+    of their own where the image sits, so a row of logos reads like a list. Call before :func:`page_lines`."""
+    out: list[str] = []
+    for img in tree.iter("img"):
+        if len(out) >= limit:
+            break
+        alt = img.get("alt")
+        if not alt or len(alt) > 160:
+            continue
+        alt = norm_space(_ALT_NOISE.sub(" ", alt)).strip(" -|,:")
+        if len(alt) >= 2 and keep(alt):
+            _set(img, "tail", f"{_BR}{alt}{_BR}{img.tail or ''}")
+            out.append(alt)
+    return out
 
 
 def page_lines(tree: lxml.html.HtmlElement, dropped: list[lxml.html.HtmlElement] | None = None) -> list[Line]:

@@ -2,7 +2,10 @@
 
 A mention counts as *negated* when the sentence says the clinic does not offer/treat/accept it ("we do not
 offer at-home ketamine", "no IV", "not currently accepting insurance", "X is not available"). Mentions in
-unrelated contexts (dental or veterinary sedation, surgical anaesthesia, drug-abuse news) are dropped.
+unrelated contexts (dental or veterinary sedation, surgical anaesthesia, drug-abuse news) are dropped, and so
+are words that only look like an offer: a modality without ketamine/esketamine/Spravato in its context (IV
+hydration, vitamin or NAD+ drips), a condition named in a research or education sentence ("early trials
+suggest ketamine may help bipolar depression") and a comparison ("costs less than Spravato").
 """
 
 from __future__ import annotations
@@ -124,6 +127,37 @@ _UNRELATED = re.compile(
 )
 _PAGE_UNRELATED = re.compile(r"\bdental\b|\bdentist|\bveterinar|\bpets?\b|\bsurgery center\b", _I)
 _MENTAL = re.compile(r"\bdepress|\banxiety\b|\bptsd\b|\bmental health\b|\bmood\b|\bpsychiatr", _I)
+#: a comparison governing the words right after it ("costs less than Spravato", "unlike IV infusions")
+_COMPARISON = re.compile(
+    r"\b(?:than|unlike|compared (?:to|with)|in comparison (?:to|with)|versus|vs\.?|rather than|instead of|"
+    r"alternatives? to|as opposed to|similar to|cheaper than|more affordable than)\s+(?:[\w'-]+\s+){0,2}$", _I)
+#: a sentence reporting research or teaching about ketamine rather than stating what the clinic treats
+_RESEARCH = re.compile(
+    r"\b(?:stud(?:y|ies)|(?:clinical )?trials?|research(?:ers)?|scientists|evidence|literature|journals?|"
+    r"published|findings|meta-analys[ie]s|investigators|data)\b[^.]{0,80}?\b(?:suggests?|shows?|showed|shown|"
+    r"found|finds|indicates?|demonstrat\w*|reports?|reported|may|might|could|points?|hints?|support)\b"
+    r"|\b(?:is|are|being) (?:being )?(?:studied|investigated|researched|explored)\b"
+    r"|\b(?:early|preliminary|emerging|promising|ongoing) (?:research|evidence|trials?|studies|data|findings)\b",
+    _I,
+)
+_RESEARCH_KEYS = ("stud", "trial", "research", "scientist", "evidence", "literature", "journal", "published",
+                  "finding", "analys", "investigat", "data", "explored")
+#: modalities that are ketamine routes only when ketamine, esketamine or Spravato is in their context
+_ROUTE_CODES = frozenset({"iv_infusion", "im_injection", "oral_sublingual", "at_home", "esketamine_nasal"})
+#: what else is given by drip, shot or lozenge in clinics and med spas ("IV hydration", "NAD+ infusions")
+_OTHER_DRUG = re.compile(
+    r"\bhydrat\w*|\bvitamins?\b|\bNAD\+?|\bmyers\b|\bdrips?\b|\bB-?12\b|\bglutathione\b|\biron\b|\bIVIG\b"
+    r"|\bimmun\w*|\bhangover\b|\bsaline\b|\bantibiotics?\b|\bchelation\b|\bbotox\b|\bsemaglutide\b"
+    r"|\bweight[- ]loss\b|\bnaloxone\b|\bnarcan\b|\ballerg\w*|\bdecongestant\b|\bbeauty\b|\bwellness drips?\b"
+    r"|\bpeptides?\b|\bhormones?\b|\btestosterone\b|\binfusion center for (?:cancer|oncology)|\bchemo\w*",
+    _I,
+)
+_OTHER_DRUG_KEYS = ("hydrat", "vitamin", "nad", "myers", "drip", "b12", "b-12", "glutathione", "iron", "ivig",
+                    "immun", "hangover", "saline", "antibiotic", "chelation", "botox", "semaglutide", "weight",
+                    "naloxone", "narcan", "allerg", "decongestant", "beauty", "peptide", "hormone", "testosterone",
+                    "chemo", "oncology")
+#: sentences before and after a route mention that count as its context
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 3, 1
 _SENTENCE_OR_LINE = re.compile(r"(?<=[.!?])[ \t]+(?=[\"'(\[]?[A-Z0-9])|[ \t]*[\u2022\u00b7|][ \t]*|\n")
 
 
@@ -131,6 +165,21 @@ def sentences(lines: Iterable[str]) -> list[str]:
     """Sentences of text lines (a line never continues into the next one). One regex pass for the page."""
     text = "\n".join(line[:20000] for line in lines)
     return [x for x in (part.strip() for part in _SENTENCE_OR_LINE.split(text)) if x]
+
+
+def is_comparison(sentence: str, start: int) -> bool:
+    """Whether the mention starting at sentence[start] is the other side of a comparison ("less than Spravato")."""
+    before = sentence[max(0, start - 60): start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end():]
+    return bool(_COMPARISON.search(before if before.endswith(" ") else before + " "))
+
+
+def is_research(sentence: str) -> bool:
+    """Whether a sentence reports research or teaches ("trials suggest ketamine may help ...")."""
+    low = sentence.lower()
+    return any(k in low for k in _RESEARCH_KEYS) and bool(_RESEARCH.search(sentence))
 
 
 def is_negated(sentence: str, start: int, end: int) -> bool:
@@ -215,13 +264,17 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
     mentions: list[tuple[int, bool, str]] = []
     low = j.text.lower()
     unrelated = {i for i in j.candidates(low, _UNRELATED_KEYS, word_start=True) if _UNRELATED.search(j.sents[i])}
+    ketamine_idx = j.candidates(low, ("ketamine", "spravato"))
+    other_drug: dict[int, bool] = {}  # sentence index -> names another drug (looked up only when needed)
+    research: dict[int, bool] = {}
     if not unrelated_page:
         positive_seen = 0
-        for i in j.candidates(low, ("ketamine", "spravato")):
+        for i in ketamine_idx:
             if i in unrelated:
                 continue
             sent = j.sents[i]
-            negs = [is_negated(sent, m.start(), m.end()) for m in KETAMINE.finditer(sent)]
+            negs = [is_negated(sent, m.start(), m.end()) for m in KETAMINE.finditer(sent)
+                    if not is_comparison(sent, m.start())]
             if not negs:
                 continue
             neg = all(negs)
@@ -236,11 +289,20 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
         for i in j.candidates(low, keys, word_start=word_start):
             if i in unrelated or j.sents[i] in done:
                 continue
+            if code in _ROUTE_CODES and not _route_in_context(i, ketamine_idx, other_drug, j.sents):
+                continue  # the same words elsewhere on the page may sit next to ketamine
             sent = j.sents[i]
             done.add(sent)
+            if kind == "condition":
+                if i not in research:
+                    research[i] = is_research(sent)
+                if research[i]:
+                    continue
             for m in rx.finditer(sent):
                 if _CASED.fullmatch(m.group(0).upper()) and not _CASED.fullmatch(m.group(0)):
                     continue  # "kap", "ocd" in lower case: not the acronym
+                if is_comparison(sent, m.start()):
+                    continue
                 neg = is_negated(sent, m.start(), m.end())
                 tries += 1
                 if neg not in found:
@@ -251,3 +313,20 @@ def find_evidence(sents: Sequence[str], *, unrelated_page: bool = False,
                 break
     evidence.sort(key=lambda x: (x[0], x[1]))
     return [e for _, _, e in evidence], [(neg, snip) for _, neg, snip in mentions]
+
+
+def _route_in_context(i: int, ketamine_idx: Sequence[int], other_drug: dict[int, bool],
+                      sents: Sequence[str]) -> bool:
+    """A route (IV, IM, nasal, oral, at home) in sentence ``i`` is a ketamine route: ketamine/esketamine/Spravato
+    is named in the sentence, or nearby and the sentence names no other drug ("IV hydration", "NAD+ drips")."""
+    k = bisect_right(ketamine_idx, i) - 1  # the last ketamine sentence at or before i
+    if k >= 0 and ketamine_idx[k] == i:
+        return True
+    if i not in other_drug:
+        low = sents[i].lower()
+        other_drug[i] = any(key in low for key in _OTHER_DRUG_KEYS) and bool(_OTHER_DRUG.search(sents[i]))
+    if other_drug[i]:
+        return False
+    near_before = k >= 0 and i - ketamine_idx[k] <= _CONTEXT_BEFORE
+    near_after = k + 1 < len(ketamine_idx) and ketamine_idx[k + 1] - i <= _CONTEXT_AFTER
+    return near_before or near_after

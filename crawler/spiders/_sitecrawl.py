@@ -174,7 +174,9 @@ class SiteCrawlSpider(Spider):
 
 
 class _SiteCrawl:
-    """The frontier of one site: prioritised by page category, capped in pages, depth and URL patterns."""
+    """The frontier of one site: a page budget spent in order of how promising each link is (the category of
+    its target, its anchor text, the page it sits on; see ``navigation.link_priority``), capped in URL patterns,
+    with a generous depth bound only as a safety net."""
 
     def __init__(self, spider: SiteCrawlSpider, key: str, home: Response):
         s = spider.crawler.settings
@@ -184,7 +186,7 @@ class _SiteCrawl:
         self.home = home
         self.keys = {key, nav.site_key(home.url)}  # the home page may redirect (http -> https, www.)
         self.page_cap = s.getint("KDIR_SITE_PAGE_CAP", 40)
-        self.max_depth = s.getint("KDIR_SITE_DEPTH", 3)
+        self.max_depth = s.getint("KDIR_SITE_DEPTH", 6)
         self.pattern_cap = s.getint("KDIR_PATTERN_CAP", 5)
         self.concurrency = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
         self.sitemap_max = s.getint("KDIR_SITEMAP_MAX_URLS", 500)
@@ -193,6 +195,7 @@ class _SiteCrawl:
                         "max_segments": s.getint("KDIR_MAX_PATH_SEGMENTS", 8)}
         self.seen: set[str] = set()
         self.patterns: dict[str, int] = {}
+        self.priority_of: dict[str, int] = {}  # url -> the priority it was queued with
         self.frontier: list[tuple[int, int, int, str, str]] = []  # (priority, depth, order, url, category)
         self.order = 0
         self.fetched = 1  # the home page
@@ -297,7 +300,7 @@ class _SiteCrawl:
         heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
         return True
 
-    def offer(self, url: str, text: str, depth: int) -> None:
+    def offer(self, url: str, text: str, depth: int, from_kind: str = "other") -> None:
         clean = nav.clean_url(url, keep_route=self.rendering)
         if clean is None or clean in self.seen or nav.site_key(clean) not in self.keys:
             return
@@ -306,7 +309,7 @@ class _SiteCrawl:
             self.stats.inc_value("kdir/links/trap")
             return
         category = nav.categorize(clean, text)
-        if depth > self.max_depth or (category == "other" and depth > 1):
+        if depth > self.max_depth or not nav.worth_following(category, from_kind, depth):
             self.stats.inc_value("kdir/links/too_deep")
             return
         pattern = nav.pattern_key(clean)
@@ -315,7 +318,9 @@ class _SiteCrawl:
             self.stats.inc_value("kdir/links/pattern_cap")
             return
         self.order += 1
-        heapq.heappush(self.frontier, (nav.PRIORITY.get(category, 9), depth, self.order, clean, category))
+        priority = nav.link_priority(category, text, from_kind, depth)
+        self.priority_of[clean] = priority
+        heapq.heappush(self.frontier, (priority, depth, self.order, clean, category))
 
     def process(self, response: Response, depth: int) -> None:
         from crawler.extract.page import extract_page
@@ -352,8 +357,11 @@ class _SiteCrawl:
         # The extractor already parsed the page and collected its links; parse again only when it could not.
         links = facts.links if facts is not None and not facts.error and facts.links else \
             nav.extract_links(response.body, response.url, encoding=response.encoding)
+        from_kind = facts.page_kind if facts is not None and facts.page_kind else "other"
+        if from_kind == "other" and self.priority_of.get(nav.clean_url(response.url) or "", 99) <= nav.PROMISING:
+            from_kind = "promising"  # reached by "Learn more" from a services page: its own buttons lead on
         for link in links:
-            self.offer(link.url, link.text, depth + 1)
+            self.offer(link.url, link.text, depth + 1, from_kind)
 
     async def read_sitemap(self) -> None:
         """The sitemaps named in robots.txt (same site only), else /sitemap.xml."""
@@ -371,7 +379,7 @@ class _SiteCrawl:
                 locs.extend(urljoin(sub, loc) for loc in self._sitemap_locs(sub_resp.body))
         for loc in locs[: self.sitemap_max]:
             if not loc.endswith(".xml"):
-                self.offer(loc, "", 1)
+                self.offer(loc, "", 1, "sitemap")
 
     async def _get_quiet(self, url: str) -> Response | None:
         req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta={"dont_retry": True})

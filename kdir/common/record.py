@@ -68,6 +68,8 @@ class Review:
     date: str | None = None  # ISO 8601 date
     author: str | None = None
     url: str | None = None
+    #: True when the provider published it on its own site (a testimonial it chose), None when not known
+    self_published: bool | None = None
 
 
 @dataclass

@@ -53,6 +53,10 @@ CLINIC_SITES: tuple[SiteSpec, ...] = (
              app="hash", routes=("/", "/#/treatments", "/#/team", "/#/pricing", "/#/contact")),
     SiteSpec("tidewater", "history-routed single-page app fetching /api/clinic.json; JSON-LD injected at runtime",
              app="history", routes=("/", "/treatments", "/providers", "/insurance", "/fees", "/contact")),
+    SiteSpec("willowcreek", "WordPress-theme markup, facts as found in the wild: slogan title and 'Welcome' heading "
+             "(the name is in the logo's alt text and the copyright line), IV hydration/vitamin/NAD+ drips of a med "
+             "spa, research and comparison sentences, market sums, insurer logos, a credential badge, a role title, "
+             "an office manager, a famous quote, a placeholder and the founder's own testimonial"),
 )
 
 _TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml", ".css": "text/css",

@@ -186,6 +186,20 @@ SITES: tuple[S, ...] = (
         insurance=("Aetna", "BlueCross BlueShield of South Carolina", "Cigna", "Humana", "Medicare", "TRICARE",
                    "UnitedHealthcare"),
     ),), robots_disallow=("/analytics/",), needs_browser=True),
+    S("willowcreek", "", True, (L(
+        "willowcreek", "main", "clinic", "Willow Creek Ketamine", ("+12085550113",),
+        Address("415 W Bannock St, Suite 200", "Boise", "ID", "83702"), "/",
+        modalities=("iv_infusion",), negated_modalities=("esketamine_nasal", "at_home", "oral_sublingual"),
+        conditions=("treatment_resistant_depression", "ptsd", "anxiety"),
+        services=("medical_screening", "integration_therapy", "accepts_insurance"),
+        practitioners=(
+            P("Dana Whitfield", ("APRN", "PMHNP-BC"), "Psychiatric Nurse Practitioner", None, "ID", "not_found",
+              trap="credentials only in a badge image's alt text"),
+            P("Lee Park", ("LPC-A",), "Integration Therapist", None, "ID", "not_found",
+              trap="an associate licence, after a label ('Our therapist:')"),
+        ),
+        testimonials=1, price_min=495.0, price_max=2700.0, insurance=("Aetna", "Cigna", "UnitedHealthcare"),
+    ),)),
 )
 
 #: Overpass element id -> (site, slug) it matches, or () for a candidate only OpenStreetMap knows.

@@ -109,7 +109,7 @@ def test_testimonials_on_reviews_page() -> None:
     f = extract_page(html, "https://a.example/testimonials")
     assert f.page_kind == "reviews"
     assert f.reviews == [Review("I finally feel like myself again after six infusions.", None, None, "Chris P.",
-                                "https://a.example/testimonials")]
+                                "https://a.example/testimonials", self_published=True)]
 
 
 def test_wordpress_post_signals_make_a_blog_page() -> None:

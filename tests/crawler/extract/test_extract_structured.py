@@ -22,7 +22,7 @@ def test_yoast_graph_resolves_id_references() -> None:
     assert c.geo == Geo(30.2711, -97.756)
     assert c.rating == Rating(4.8, 37, 5.0)
     assert c.reviews == [Review("Kind staff, and my depression finally lifted.", 5.0, "2025-03-14", "Jamie R.",
-                                "https://serenity.example/")]
+                                "https://serenity.example/", self_published=True)]
     assert c.practitioners == [Practitioner("Alan Reyes", ["DO"], "Medical Director", "1234567893")]
     assert c.service_names == ["IV Ketamine Infusion", "Spravato (esketamine) nasal spray"]
     assert c.price_range == "$400 - $600"

@@ -20,7 +20,7 @@ def codes(text: str) -> dict[str, bool]:
     ("We offer IV ketamine infusions and Spravato, but no IM injections.",
      {"iv_infusion": False, "esketamine_nasal": False, "im_injection": True}),
     ("At-home ketamine is not offered at this time.", {"at_home": True}),
-    ("No IV. Only sublingual lozenges.", {"oral_sublingual": False}),
+    ("No IV. Only sublingual ketamine lozenges.", {"oral_sublingual": False}),
     ("Ketamine is not appropriate for people with bipolar disorder.", {"bipolar_depression": True}),
     ("We don't treat eating disorders.", {"eating_disorders": True}),
     ("Intramuscular (IM) ketamine shots are available.", {"im_injection": False}),
@@ -114,7 +114,8 @@ def test_telehealth_flag() -> None:
 def test_not_covered_by_insurance_is_not_a_denied_modality() -> None:
     assert codes("IV ketamine is not covered by insurance.") == {"iv_infusion": False}
     assert codes("We no longer offer IV ketamine infusions.") == {"iv_infusion": True}
-    assert codes("IV infusions are not something we offer.") == {"iv_infusion": True}
+    assert codes("Ketamine lozenges for home use. IV infusions are not something we offer.") == {
+        "iv_infusion": True, "oral_sublingual": False}
     assert codes("Ketamine is not FDA approved for depression.") == {"depression": False}
 
 
