@@ -24,7 +24,7 @@ from crawler.extract.insurance import find_insurance, is_payer, telehealth_flag
 from crawler.extract.npi import LABELLED as _NPI_LABEL
 from crawler.extract.npi import find_npis
 from crawler.extract.pagekind import guess_page_kind
-from crawler.extract.phones import find_phones, normalize_phone
+from crawler.extract.phones import find_phones
 from crawler.extract.practitioners import find_practitioners, has_credential, is_clinical
 from crawler.extract.prices import find_prices
 from crawler.extract.reviews import blockquotes, is_patient_review, review_from, testimonials
@@ -41,6 +41,7 @@ from crawler.extract.vocab import Joined, find_evidence, page_is_unrelated, sent
 from kdir.common.emails import normalize_email
 from kdir.common.geo import city_table, zip_matches_state, zip_table
 from kdir.common.npi import is_valid_npi
+from kdir.common.phones import normalize_phone
 from kdir.common.record import Geo, Practitioner, Review
 
 _MAX_LINKS = 3000
@@ -127,17 +128,17 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     # contact facts
     phones: list[str] = list(tel_phones)
     fax: set[str] = set()
-    for p, is_fax in find_phones("\n".join(texts), limit=50):
+    for number, is_fax in find_phones("\n".join(texts), limit=50):
         if is_fax:
-            fax.add(p)
-        elif p not in phones:
-            phones.append(p)
-    facts.phones = ([p for p in phones if p not in fax] + [p for e in entities for p in e.phones
-                                                           if p not in phones and p not in fax])[:50]
+            fax.add(number)
+        elif number not in phones:
+            phones.append(number)
+    facts.phones = ([n for n in phones if n not in fax] + [n for ent in entities for n in ent.phones
+                                                           if n not in phones and n not in fax])[:50]
     emails = list(mail_emails)
-    for e in find_emails("\n".join(texts)) + [e.email for e in entities if e.email]:
-        if e and e not in emails:
-            emails.append(e)
+    for address in find_emails("\n".join(texts)) + [ent.email for ent in entities if ent.email]:
+        if address and address not in emails:
+            emails.append(address)
     facts.emails = emails
     facts.addresses = _addresses(lines, fax)
     facts.geo = next((e.geo for e in entities if e.geo), None) or _meta_geo(st.meta) or map_geo
@@ -148,8 +149,8 @@ def _fill(facts: PageFacts, tree: lxml.html.HtmlElement, html: str, url: str, re
     team = facts.page_kind in ("team", "about")
     people = find_practitioners(texts, team_page=team)
     blob_people, blob_reviews = people_and_reviews_from_blobs(st.blobs, page_url=url) if st.blobs else ([], [])
-    for p in [p for e in entities for p in e.practitioners] + blob_people:
-        _merge_person(people, p)
+    for person in [x for ent in entities for x in ent.practitioners] + blob_people:
+        _merge_person(people, person)
     _roles_from_prose(people, texts)
     people = [p for p in people if is_clinical(p)]
     _attach_npis(people, texts)

@@ -280,17 +280,17 @@ def find_practitioners(lines: Sequence[str], *, team_page: bool = False) -> list
             if name:
                 _merge(found, name, [], clean_role(m.group("role")))
         if team_page and len(line) <= 60 and not spans and i + 1 < len(lines):
-            m = _NAME_LINE.match(line)
-            if not m:
+            name_line = _NAME_LINE.match(line)
+            if not name_line:
                 continue
             nxt = lines[i + 1]
-            if not (m.group("creds") or line.startswith(("Dr", "Doctor")) or _ONE_CRED.match(nxt)
+            if not (name_line.group("creds") or line.startswith(("Dr", "Doctor")) or _ONE_CRED.match(nxt)
                     or _has_role_word(nxt)):
                 continue  # nothing could make this a person (menus are full of "Two Words" lines)
-            name = clean_name(m.group("name"))
+            name = clean_name(name_line.group("name"))
             if not name:
                 continue
-            creds = split_credentials(m.group("creds") or "")
+            creds = split_credentials(name_line.group("creds") or "")
             cm = _CREDS_LINE.match(nxt)
             role = None
             if cm:

@@ -9,12 +9,12 @@ from typing import Any
 from crawler.extract.addresses import normalize_zip, parse_address
 from crawler.extract.facts import StructuredEntity
 from crawler.extract.npi import clean_npi
-from crawler.extract.phones import normalize_phone
 from crawler.extract.practitioners import practitioner_from_parts
 from crawler.extract.reviews import number, rating_from, review_from
 from crawler.extract.structured import strip_type
 from crawler.extract.text import clean_fragment
 from kdir.common.emails import normalize_email
+from kdir.common.phones import normalize_phone
 from kdir.common.record import Address, Geo, Practitioner, Rating, Review
 from kdir.common.us_states import state_code
 
@@ -224,9 +224,9 @@ def _entity(node: dict[str, Any], types: list[str], is_person: bool, page_url: s
     practitioners: list[Practitioner] = []
     for key in _STAFF_KEYS:
         for v in _values(node.get(key))[:200]:
-            p = person_of(v)
-            if p and all(p.name != q.name for q in practitioners):
-                practitioners.append(p)
+            person = person_of(v)
+            if person and all(person.name != q.name for q in practitioners):
+                practitioners.append(person)
     reviews = [r for r in (review_from(v, url=page_url) for v in _values(node.get("review"))[:200] + _values(node.get("reviews"))[:200]) if r]
     npi = npi_of(node)
     if not is_person and "Physician" in types and name and _PERSONLIKE.match(name) \

@@ -19,7 +19,7 @@ from crawler.extract.facts import PageFacts, StructuredEntity
 from crawler.extract.practitioners import clean_name, practitioner_from_parts
 from crawler.extract.prices import best_price
 from crawler.extract.schema_map import ORG_TYPES
-from kdir.common.record import Address, Practitioner, ProviderFacts, ProviderItem, Review
+from kdir.common.record import Address, Kind, Practitioner, ProviderFacts, ProviderItem, Review
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 
 EVIDENCE_KINDS = frozenset({"home", "about", "services", "pricing"})
@@ -258,7 +258,7 @@ def _site_name(own: Sequence[PageFacts], host: str) -> str | None:
     return host
 
 
-def _kind(own: Sequence[PageFacts], people: list[Practitioner], site_name: str | None) -> tuple[str, Practitioner | None]:
+def _kind(own: Sequence[PageFacts], people: list[Practitioner], site_name: str | None) -> tuple[Kind, Practitioner | None]:
     """"practitioner" for a solo practitioner's site, else "clinic"."""
     ents = [e for p in own for e in p.entities]
     persons = [e for e in ents if e.is_person or ("Physician" in e.types and clean_name(e.name or "")

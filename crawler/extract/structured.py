@@ -169,7 +169,8 @@ def _author_ids(nodes: list[dict[str, Any]]) -> set[str]:
     ids: set[str] = set()
     for n in nodes:
         for k in _SKIP_KEYS:
-            for v in n.get(k) if isinstance(n.get(k), list) else [n.get(k)]:
+            value = n.get(k)
+            for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, dict) and isinstance(v.get("@id"), str):
                     ids.add(v["@id"])
     return ids

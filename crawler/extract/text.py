@@ -186,7 +186,8 @@ _FOOTER_XPATH = etree.XPath(f"descendant::footer | ./*{_COND} | ./*/*{_COND} | .
 
 def _footers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Outermost <footer> elements or containers whose class/id names a footer."""
-    found = _FOOTER_XPATH(root)
+    result = _FOOTER_XPATH(root)
+    found = [f for f in result if isinstance(f, lxml.html.HtmlElement)] if isinstance(result, list) else []
     ids = {id(f) for f in found}
     out = []
     for f in found:
@@ -200,7 +201,7 @@ def _footers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 def _text_without(root: lxml.html.HtmlElement, footers: list[lxml.html.HtmlElement]) -> str:
     if not footers:
-        return root.text_content()
+        return str(root.text_content())
     saved = []
     for f in footers:
         parent = f.getparent()
@@ -215,7 +216,7 @@ def _text_without(root: lxml.html.HtmlElement, footers: list[lxml.html.HtmlEleme
             _set(placeholder, "tail", tail)
         parent.replace(f, placeholder)
     try:
-        return root.text_content()
+        return str(root.text_content())
     finally:
         for parent, idx, f in saved:
             placeholder = parent[idx]

@@ -96,7 +96,7 @@ def street_key(street: str | None) -> str:
 
 
 def _split_one_line(text: str) -> dict[str, str]:
-    import usaddress  # type: ignore[import-untyped]
+    import usaddress
 
     try:
         tagged, _kind = usaddress.tag(text)
