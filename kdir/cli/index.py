@@ -58,11 +58,12 @@ def command(full: bool, no_verify: bool, rebuild: bool, repair: bool, wait_s: fl
 
 def _publish(db, settings, rebuild: bool) -> str:  # type: ignore[no-untyped-def]
     """Apply the outbox to the search backend (and rebuild it on request); one summary line."""
-    try:
-        from indexer.publish import publish_outbox, rebuild_index
-        from indexer.search import open_backend
-    except ImportError as exc:
-        return f"search index not updated ({exc})"
+    from indexer.publish import (  # imported when run: `kdir --help` stays instant
+        publish_outbox,
+        rebuild_index,
+    )
+    from indexer.search import open_backend
+
     try:
         backend = open_backend(settings)
     except Exception as exc:  # noqa: BLE001 - the outbox keeps every change for the next run
