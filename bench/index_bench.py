@@ -27,6 +27,8 @@ from sqlalchemy import insert, select, update  # noqa: E402
 from indexer.db import Database  # noqa: E402
 from indexer.db.models import CrawlRun, Observation, Source  # noqa: E402
 from indexer.storage import content_hash  # noqa: E402
+from kdir.common.normalise import normalise  # noqa: E402
+from kdir.common.record import ProviderItem  # noqa: E402
 
 WORDS = ["Sunrise", "Lotus", "Harbor", "Cedar", "Summit", "Clear", "Path", "Bright", "Mind", "Renew", "Evergreen", "Stillwater", "Blue", "Ridge", "Aspen", "Horizon", "Serenity", "Mosaic", "Northstar", "Willow", "Juniper", "River", "Valley", "Oak", "Pine", "Beacon", "Compass", "Haven"]
 KINDS = ("Ketamine Clinic", "Infusion Center", "Wellness", "Psychiatry", "Ketamine & Wellness", "Mental Health",
@@ -125,6 +127,8 @@ def generate(db: Database, n: int, seed: int = 1) -> None:
                 source = SOURCES[rng.randrange(4)][0]
             payload = render(rng, b, source, variant, now)
             payload["source_url"] += f"-{len(rows)}" if variant else ""
+            # stored as the crawler stores it: normalised once, in the item pipeline (kdir.common.normalise)
+            payload = normalise(ProviderItem.from_dict(payload)).to_dict()
             rows.append({"source_id": src_ids[source], "location_key": payload["source_url"][:500],
                          "kind": "clinic", "source_url": payload["source_url"], "fetched_at": now,
                          "content_hash": content_hash(payload), "payload": payload, "first_seen": now,

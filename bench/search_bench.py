@@ -111,7 +111,7 @@ def query_mix(seed: int = 11) -> dict[str, list[SearchQuery]]:
         _, _, _, lat, lon = CITIES[(i * 7) % len(CITIES)]
         geo_q.append(SearchQuery(text=rnd.choice(["ketamine", "clinic", "wellness", "infusion", "therapy"]),
                                  lat=lat, lon=lon, radius_km=rnd.choice([25, 50, 100]),
-                                 modalities=[rnd.choice(MODALITIES)], verified_only=True,
+                                 filters=where(modality=[rnd.choice(MODALITIES)], verified=True),
                                  sort=rnd.choice(["relevance", "distance"])))
     facet_q = [SearchQuery(), SearchQuery(filters=where(condition=["ptsd"])),
                SearchQuery(filters=where(telehealth=True), sort="rating"),
