@@ -95,11 +95,15 @@ def build(tmp: Path, n: int) -> Settings:
     return settings
 
 
-def start_gunicorn(settings: Settings, host: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(settings: Settings, host: str, port: int, workers: int, threads: int,
+                   redis_url: str | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KDIR_ENV": settings.env, "KDIR_VAR_DIR": str(settings.var_dir),
            "KDIR_DATABASE_URL": settings.database_url, "KDIR_SEARCH_PATH": str(settings.search_path),
            "KDIR_SECRET_KEY": settings.secret_key, "KDIR_RATELIMIT": settings.ratelimit, "PYTHONPATH": str(ROOT)}
     env.pop("KDIR_MEILI_URL", None)
+    env.pop("KDIR_REDIS_URL", None)
+    if redis_url:  # rate-limit counters shared by the workers, as in the documented compose stack
+        env["KDIR_REDIS_URL"] = redis_url
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen([str(gunicorn), "-k", "gthread", "-w", str(workers), "--threads", str(threads),
                              "-b", f"{host}:{port}", "--keep-alive", "30", "--log-level", "warning",
@@ -269,6 +273,8 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=8.0, help="seconds of mixed load before measuring")
     ap.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk exists")
     ap.add_argument("--dir", help="keep the database and index in this folder (reused by the next run)")
+    ap.add_argument("--redis", default=os.environ.get("KDIR_REDIS_URL", "redis://127.0.0.1:6379/14"),
+                    help="Redis for the rate-limit counters, as in production ('' = the database)")
     args = ap.parse_args()
     host = "127.0.0.1"
     if args.dir:
@@ -277,7 +283,8 @@ def main() -> None:
           tempfile.TemporaryDirectory(prefix="kdir-webbench-")) as tmpdir:
         settings = build(Path(tmpdir), args.docs)
         port = free_port(host)
-        proc = start_gunicorn(settings, host, port, args.workers, args.threads)
+        proc = start_gunicorn(settings, host, port, args.workers, args.threads, args.redis or None)
+        print(f"rate-limit counters: {'Redis ' + args.redis if args.redis else 'the database'}")
         try:
             scenarios = {
                 "search page": ["/search?" + urlencode(q) for q in PAGE_QUERIES],
