@@ -17,12 +17,12 @@ CODES: frozenset[str] = frozenset(STATES.values())
 
 #: Abbreviations of state names still printed in addresses ("Tex.", "Calif.", "Mass.").
 ABBREVIATIONS: dict[str, str] = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
-    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kans": "KS", "kan": "KS", "ky": "KY", "la": "LA",
-    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "nebr": "NE",
-    "neb": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR", "pa": "PA", "penn": "PA", "penna": "PA",
-    "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY",
-    "n dak": "ND", "s dak": "SD", "w va": "WV", "n mex": "NM", "d c": "DC",
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT",
+    "del": "DE", "fla": "FL", "ill": "IL", "ind": "IN", "kans": "KS", "kan": "KS", "mass": "MA", "mich": "MI",
+    "minn": "MN", "miss": "MS", "mont": "MT", "nebr": "NE", "neb": "NE", "nev": "NV", "okla": "OK",
+    "ore": "OR", "oreg": "OR", "penn": "PA", "penna": "PA", "tenn": "TN", "tex": "TX", "wash": "WA",
+    "wis": "WI", "wisc": "WI", "wyo": "WY", "n dak": "ND", "s dak": "SD", "w va": "WV", "n mex": "NM",
+    "d c": "DC",
 }
 
 
