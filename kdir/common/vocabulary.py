@@ -21,3 +21,22 @@ LABELS = {
     "medical_screening": "Medical screening", "telehealth": "Telehealth", "accepts_insurance": "Accepts insurance",
     "spravato_rems_certified": "Spravato REMS certified (claimed)",
 }
+
+#: Verification outcomes (indexer.db.models.VERIFICATION_OUTCOMES) in words: one clear status per credential.
+OUTCOME_LABELS = {
+    "verified": "Verified in the NPI registry",
+    "mismatch": "Does not match the NPI registry",
+    "not_found": "Not found in the NPI registry",
+    "ambiguous": "Several registry entries match: not verified",
+    "invalid_number": "The NPI printed is not a valid number",
+    "unchecked": "Not checked yet",
+}
+
+#: Kinds of source (indexer.db.models.Source.kind) as a patient knows them. A directory is named by its own
+#: title (Source.name) instead.
+SOURCE_KIND_LABELS = {
+    "registry": "NPI Registry",
+    "clinic_site": "the clinic's website",
+    "osm": "OpenStreetMap",
+    "directory": "an online directory",
+}

@@ -16,16 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
 from kdir.common.fields import FIELD_LABELS
 from kdir.common.npi import registry_page
-from kdir.common.vocabulary import LABELS
+from kdir.common.vocabulary import LABELS, OUTCOME_LABELS
 
-OUTCOME_LABELS = {
-    "verified": "Verified in the NPI registry",
-    "mismatch": "Does not match the NPI registry",
-    "not_found": "Not found in the NPI registry",
-    "ambiguous": "Several registry entries match: not verified",
-    "invalid_number": "The NPI printed is not a valid number",
-    "unchecked": "Not checked yet",
-}
 MAX_REVIEWS = 50
 
 
