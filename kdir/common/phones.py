@@ -59,3 +59,18 @@ def normalize_phones(raw: Iterable[object] | None) -> list[str]:
         if len(out) >= MAX_PHONES:
             break
     return out
+
+
+def display_phone(e164: object) -> str | None:
+    """"+16025550104" -> "(602) 555-0104" (US numbers as people write them); other numbers in the international
+    format; None when it is not a phone number."""
+    phone = normalize_phone(e164) if isinstance(e164, str) else None
+    if phone is None:
+        return None
+    if phone.startswith("+1") and len(phone) == 12:
+        return f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(phone, None),
+                                          phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return None

@@ -38,7 +38,8 @@ def test_report_limit_comes_on_top_of_the_budget(web_db: Any, search_backend: An
     client = make_app(settings, web_db, search_backend, KDIR_REPORT_LIMIT="2/hour").test_client()
     pid = seeded["sunrise"]
     token = _csrf(client.get(f"/providers/{pid}").get_data(as_text=True))
-    codes = [client.post(f"/providers/{pid}/report", data={"csrf_token": token, "category": "other"}).status_code
+    codes = [client.post(f"/providers/{pid}/report", data={"csrf_token": token, "category": "other",
+                                                                   "message": "closed"}).status_code
              for _ in range(3)]
     assert codes == [303, 303, 429]
     rest = [client.get("/guide").status_code for _ in range(6)]

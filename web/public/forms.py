@@ -15,7 +15,6 @@ FLAG_CATEGORIES = [
 ]
 
 
-
 def _choices() -> list:  # type: ignore[type-arg]
     """WTForms >= 3.3 wants SelectChoice objects (tuples are deprecated there)."""
     try:
@@ -25,10 +24,16 @@ def _choices() -> list:  # type: ignore[type-arg]
     return [SelectChoice(value, text) for value, text in FLAG_CATEGORIES]
 
 
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 class ReportForm(FlaskForm):
     category = SelectField("What is wrong?", choices=_choices(), validators=[DataRequired()])
-    message = TextAreaField("Details (please leave out your own health information)",
-                            validators=[Optional(), Length(max=2000)])
+    message = TextAreaField("What is wrong, in a few words (please leave out your own health information)",
+                            filters=[_strip],
+                            validators=[DataRequired(message="Please describe the problem: the report is empty."),
+                                        Length(max=2000, message="Please keep it under 2,000 characters.")])
     contact = EmailField("Your email, if you want an answer (optional)",
                          validators=[Optional(), Length(max=320),
                                      Regexp(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", message="Not an email address")])

@@ -7,7 +7,7 @@ swaps only the results. No search is logged: patients' searches are health data.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -16,6 +16,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_flashed_messages,
     jsonify,
     redirect,
     render_template,
@@ -86,6 +87,46 @@ def search() -> Any:
     return html, status, {"Vary": "HX-Request, HX-Target"}
 
 
+#: The pages "Back to search" may return to (the search form answers on both).
+SEARCH_PATHS = ("/search", "/")
+MAX_BACK = 2000
+
+
+def local_search_url(value: str | None) -> str | None:
+    """``value`` when it is a URL of our own search page (path ``/search`` or ``/`` with any query string, no
+    scheme, no host), rebuilt from its parsed parts; None otherwise. Never an open redirect."""
+    if not value or len(value) > MAX_BACK or any(ord(c) < 32 or c == "\\" for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or parts.path not in SEARCH_PATHS:
+        return None
+    query = urlencode(parse_qsl(parts.query, keep_blank_values=True))
+    return "/search" + (f"?{query}" if query else "")
+
+
+def _back_param() -> str | None:
+    """The search to return to: a ``back`` parameter (query string or form), else a same-origin referrer."""
+    back = local_search_url(request.values.get("back"))
+    if back is None and request.referrer:
+        try:
+            ref = urlsplit(request.referrer)
+        except ValueError:
+            return None
+        if ref.scheme == request.scheme and ref.netloc == request.host:
+            back = local_search_url(ref.path + (f"?{ref.query}" if ref.query else ""))
+    return back
+
+
+def _render_provider(page: Any, form: ReportForm, *, report_sent: bool = False) -> str:
+    back = _back_param()
+    return render_template("public/provider.html", page=page, p=page.provider, form=form, json_ld=schema_org(page),
+                           back_url=back or url_for("public.search"), back_param=back, report_sent=report_sent,
+                           tile_url=current_app.config["KDIR_SETTINGS"].tile_url)
+
+
 @bp.get("/providers/<id:provider_id>")
 def provider(provider_id: int) -> Any:
     with get_db().session() as session:
@@ -94,30 +135,31 @@ def provider(provider_id: int) -> Any:
             return redirect(url_for("public.provider", provider_id=found.redirect_to), code=301)
         if found.page is None:
             abort(404)
-        form = ReportForm()
-        return render_template("public/provider.html", page=found.page, p=found.page.provider, form=form,
-                               json_ld=schema_org(found.page))
+        sent = bool(get_flashed_messages(category_filter=["report"]))
+        return _render_provider(found.page, ReportForm(), report_sent=sent)
 
 
 @bp.route("/providers/<id:provider_id>/report", methods=["GET", "POST"])
 @limiter.limit(report_limit, methods=["POST"], override_defaults=False)  # on top of the public budget
 def report(provider_id: int) -> Any:
-    """Report a problem: a Flag row for the moderators' queue. No account, no personal data required."""
+    """Report a problem: a Flag row for the moderators' queue. No account, no personal data required. The
+    confirmation replaces the form (the page comes back at #report with the focus on it)."""
+    back = _back_param()
+    target = url_for("public.provider", provider_id=provider_id, **({"back": back} if back else {})) + "#report"
     if request.method == "GET":
-        return redirect(url_for("public.provider", provider_id=provider_id) + "#report")
+        return redirect(target)
     form = ReportForm()
     with get_db().session() as session:
         found = load_page(session, provider_id)
         if found.page is None:
             abort(404)
         if not form.validate_on_submit():
-            return render_template("public/provider.html", page=found.page, p=found.page.provider, form=form,
-                                   json_ld=schema_org(found.page)), 400
+            return _render_provider(found.page, form), 400
         session.add(Flag(provider_id=found.page.provider.id, category=form.category.data,
                          message=(form.message.data or "").strip(), contact=(form.contact.data or "").strip() or None))
         session.commit()
-    flash("Thank you. A moderator will look at your report.", "success")
-    return redirect(url_for("public.provider", provider_id=provider_id), code=303)
+    flash("Thank you. A moderator will look at your report.", "report")
+    return redirect(target, code=303)
 
 
 @bp.get("/guide")
