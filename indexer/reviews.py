@@ -3,7 +3,9 @@
 - The same review text at several sources counts once: later copies get ``duplicate_of_id``.
 - A source's summary is its own schema.org AggregateRating when it publishes one, else the mean of its
   rated, visible, non-duplicate reviews. All values are on a 5-point scale.
-- Combined rating = count-weighted mean of the source summaries (never a mean of means).
+- Combined rating = count-weighted mean of the source summaries (never a mean of means) of independent sources
+  only: ratings and testimonials a clinic publishes on its own website (sources of kind ``clinic_site``) are
+  self-published -- the clinic chose them -- so they are kept and shown apart, never counted.
 - Ranking uses a Bayesian average ``(C*m + n*v) / (C + n)`` with prior mean m = 4.0 and weight C = 10 reviews:
   a clinic with two 5-star reviews does not outrank one with two hundred 4.8s. Rankings are never for sale.
 """
@@ -22,9 +24,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from indexer.db.fastwrite import ids_in
-from indexer.db.models import Provider, RatingSummary, Review
+from indexer.db.models import Provider, RatingSummary, Review, Source
 from kdir.common.record import Review as ReviewRecord
 
+#: Kinds of source whose ratings the provider publishes about itself (kept, shown apart, never combined).
+SELF_PUBLISHED_KINDS = frozenset({"clinic_site"})
 PRIOR_MEAN = 4.0
 PRIOR_WEIGHT = 10
 _NON_WORD = re.compile(r"[^\w]+")
@@ -134,9 +138,11 @@ def refresh_ratings(session: Session, provider_ids: set[int], aggregates: list[A
         session.execute(RatingSummary.__table__.insert(), [
             {"provider_id": pid, "source_id": sid, "value": v, "count": n, "url": url}
             for (pid, sid), (v, n, url) in summaries.items()])
+    self_published = set(session.scalars(select(Source.id).where(Source.kind.in_(SELF_PUBLISHED_KINDS))))
     by_provider: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (pid, _sid), (v, n, _u) in summaries.items():
-        by_provider[pid].append((v, n))
+    for (pid, sid), (v, n, _u) in summaries.items():
+        if sid not in self_published:
+            by_provider[pid].append((v, n))
     targets = working.values() if working is not None else session.execute(
         select(Provider).where(Provider.id.in_(ids))).scalars()
     for p in targets:

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from indexer.db.models import Affiliation, Credential, Provider, RatingSummary
+from indexer.db.models import Affiliation, Credential, Provider, RatingSummary, Source
+from indexer.reviews import SELF_PUBLISHED_KINDS
 from kdir.common.synonyms import listing_terms
 from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
@@ -180,9 +181,11 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
                     creds[pid].insert(0, entry)
                 else:
                     creds[pid].append(entry)
-        rating_sources = dict(session.execute(
+        rating_sources = dict(session.execute(  # the independent sources of the combined figure
             select(RatingSummary.provider_id, func.count(RatingSummary.id))
-            .where(RatingSummary.provider_id.in_(found)).group_by(RatingSummary.provider_id)).all())
+            .join(Source, Source.id == RatingSummary.source_id)
+            .where(RatingSummary.provider_id.in_(found), Source.kind.not_in(SELF_PUBLISHED_KINDS))
+            .group_by(RatingSummary.provider_id)).all())
         for p in providers:
             labels: list[str] = []
             npis = [n for _, n in creds.get(p.id, []) if n]

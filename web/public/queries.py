@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from indexer.db.models import Affiliation, Credential, FieldEvidence, Provider, RatingSummary, Review, Source
 from indexer.qualification import LABELS as QUALIFICATION_LABELS
+from indexer.reviews import SELF_PUBLISHED_KINDS
 from kdir.common.fields import FIELD_LABELS
 from kdir.common.npi import registry_page
 from kdir.common.phones import display_phone, normalize_phone
@@ -165,7 +166,6 @@ def label(code: str) -> str:
 
 # ---- words for people ---------------------------------------------------------------------------------------
 
-SELF_PUBLISHED_KINDS = frozenset({"clinic_site"})  # the clinic chose what its own website shows
 
 
 def source_label(name: str | None, kind: str | None, key: str | None = None) -> str:

@@ -60,7 +60,8 @@ def test_documents_for_builds_flat_documents(db: Database) -> None:
     assert doc["verified"] is True and doc["psychiatrist"] is True and doc["therapist"] is False
     assert doc["practitioners"] == ["Maria Gonzalez, MD, PhD", "Jon Whitfield, PMHNP-BC"]  # rejected left out
     assert doc["npis"] == ["1234567893", "1245319599"]
-    assert doc["rating_sources"] == 2 and doc["rating_count"] == 12 and doc["rating_bayes"] == 4.2
+    # the clinic site's own rating is self-published: not one of the combined figure's sources
+    assert doc["rating_sources"] == 1 and doc["rating_count"] == 12 and doc["rating_bayes"] == 4.2
     assert doc["last_verified_at"].startswith("2026-11-01T00:00:00")
     assert doc["updated_at"]
     bare = docs[ids["bare"]]
