@@ -91,6 +91,12 @@ class RatingView:
     url: str | None
     self_published: bool = False  # the clinic's own website: shown apart, never in the combined figure
     source_name: str = ""  # Source.name as stored (the API's "source")
+    link_text: str | None = None  # what its link opens
+
+    @property
+    def heading(self) -> str:
+        """The source at the start of a line: "An online directory", "KetamineFinder Sample"."""
+        return self.source[:1].upper() + self.source[1:]
 
 
 @dataclass
@@ -182,7 +188,7 @@ _FIELD_TOPICS = {"modalities": "treatments", "conditions": "conditions treated",
                  "price": "prices", "insurance": "insurance", "phones": "contact details", "email": "contact details",
                  "street": "location", "city": "location", "region": "location", "postal_code": "location",
                  "address": "location", "geo": "location", "credentials": "the team", "name": "the clinic",
-                 "website": "the clinic", "telehealth": "telehealth", "npi": "the clinic"}
+                 "website": "the clinic", "telehealth": "telehealth", "npi": "the clinic", "rating": "reviews"}
 
 
 def link_text(url: str | None, kind: str | None, source: str, field_name: str | None = None) -> str | None:
@@ -302,7 +308,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^the NPI printed \((?P<x>.*)\) fails the check digit$"),
      "The number printed ({x}) cannot be an NPI: its check digit is wrong."),
     (re.compile(r"^no active registry record for NPI (?P<x>\d+).*$"),
-     "The registry has no active record for NPI {x}."),
+     "The registry has no active record for NPI {x}: the number is unknown, or it was deactivated."),
     (re.compile(r"^no NPI and no state to search by$"), "No NPI was printed, and no state to search the registry by."),
     (re.compile(r"^no registry entry for this name in (?P<x>.*)$"), "The registry has no one of this name in {x}."),
     (re.compile(r"^(?P<n>\d+) registry entries match this name in (?P<x>.*)$"),
@@ -430,7 +436,9 @@ def load_page(session: Session, provider_id: int) -> Lookup:
             .where(Affiliation.practitioner_id == p.id, Provider.status == "published").order_by(Provider.name))]
     ratings = [RatingView(source=source_label(r.source.name, r.source.kind, r.source.key), value=r.value,
                           count=r.count, url=r.url, self_published=r.source.kind in SELF_PUBLISHED_KINDS,
-                          source_name=r.source.name)
+                          source_name=r.source.name,
+                          link_text=link_text(r.url, r.source.kind, source_label(r.source.name, r.source.kind,
+                                                                                r.source.key), "rating"))
                for r in sorted(p.rating_summaries, key=lambda r: -r.count)]
     reviews = [ReviewView(author=r.author, rating=r.rating, best=r.best or 5.0, date=r.date, text=r.text,
                           source=source_label(src.name, src.kind, src.key), url=r.url,

@@ -143,11 +143,12 @@ def provider(provider_id: int) -> Any:
 @limiter.limit(report_limit, methods=["POST"], override_defaults=False)  # on top of the public budget
 def report(provider_id: int) -> Any:
     """Report a problem: a Flag row for the moderators' queue. No account, no personal data required. The
-    confirmation replaces the form (the page comes back at #report with the focus on it)."""
+    confirmation replaces the form and takes the focus (``autofocus``, which also scrolls it into view; a URL
+    fragment would keep the browser from focusing it)."""
     back = _back_param()
-    target = url_for("public.provider", provider_id=provider_id, **({"back": back} if back else {})) + "#report"
+    target = url_for("public.provider", provider_id=provider_id, **({"back": back} if back else {}))
     if request.method == "GET":
-        return redirect(target)
+        return redirect(target + "#report")
     form = ReportForm()
     with get_db().session() as session:
         found = load_page(session, provider_id)

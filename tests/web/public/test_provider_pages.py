@@ -98,7 +98,7 @@ def test_report_a_problem_creates_flag(client: Any, web_db: Any, seeded: Any) ->
     token = _csrf(html)
     r = client.post(f"/providers/{pid}/report", data={"csrf_token": token, "category": "closed",
                                                       "message": "<b>Closed</b> since May", "contact": ""})
-    assert r.status_code == 303 and r.headers["Location"].endswith(f"/providers/{pid}#report")
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/providers/{pid}")
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     # The confirmation replaces the form, inside the report section, and takes the focus; not at the page top.
     report = page[page.index('id="report"'):]
