@@ -75,6 +75,18 @@ def source_of(spider: str, args: dict[str, str]) -> tuple[str, str]:
     return spider, "clinic_site"
 
 
+def _source_title(spider: str, args: dict[str, str]) -> str | None:
+    """A directory's own title (its definition's ``title``): the name patients read for it (Source.name)."""
+    if spider != "directory":
+        return None
+    from crawler.spiders._sources import SourceError, load_source
+
+    try:
+        return load_source(args.get("source", "").strip()).title
+    except SourceError:
+        return None
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     """The subprocess environment: ours, with the effective settings spelt out as KDIR_* variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KDIR_")}
@@ -138,7 +150,8 @@ def prepare_run(spider: str, args: dict[str, str], *, settings: Settings, trigge
             return int(text)
     db = Database.connect(settings.database_url, migrate=True)
     try:
-        run_id = ObservationStore(db.factory).start_run(key, spider, kind=kind, trigger=trigger, args=dict(args))
+        run_id = ObservationStore(db.factory).start_run(key, spider, kind=kind, name=_source_title(spider, args),
+                                                        trigger=trigger, args=dict(args))
     finally:
         db.dispose()
     if marker is not None:

@@ -64,6 +64,9 @@ class ObservationStore:
                 except IntegrityError:  # another process created it first
                     s.rollback()
                     src = s.scalars(select(Source).where(Source.key == key)).one()
+            elif name and name != src.name and src.name == key:  # named by its key until now: take the title
+                src.name = name
+                s.commit()
             return src.id
 
     # -- runs ------------------------------------------------------------------------------------------------
