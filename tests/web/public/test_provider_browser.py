@@ -104,6 +104,8 @@ def test_the_map_shows_the_place_when_tiles_load(sqlite_db: Any, tmp_path: Any, 
     ids = seed_directory(sqlite_db)
     publish(sqlite_db, backend)
     server, thread = serve_in_thread(make_app(settings, sqlite_db, backend), "127.0.0.112")
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     try:
         page.goto(f"http://127.0.0.112:{server.server_port}/providers/{ids['sunrise']}")
         page.locator("#map .leaflet-marker-icon").wait_for(state="visible")
@@ -111,6 +113,8 @@ def test_the_map_shows_the_place_when_tiles_load(sqlite_db: Any, tmp_path: Any, 
         assert page.locator("#map .leaflet-marker-icon").count() == 1
         assert page.locator("#map").is_visible() and page.locator(".map-status").count() == 0
         assert _Tiles.hits > 0
+        # No request leaves for anywhere but the site itself and the configured tile server.
+        assert hosts == {f"127.0.0.112:{server.server_port}", f"127.0.0.111:{tiles.server_address[1]}"}, hosts
         assert _csp_errors(page) == []
     finally:
         server.shutdown()
@@ -188,3 +192,14 @@ def test_public_pages_fit_a_390px_phone(live_server: Any, browser: Any, path: st
         assert wide == [], (path, wide)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("path", "is_error"), [("/api/", False), ("/guide", False),
+                                              ("/providers/2147483647", True), ("/no-such-page", True)])
+def test_other_public_pages_are_axe_clean(live_server: Any, page: Any, path: str, is_error: bool) -> None:
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    if is_error:
+        assert page.inner_text("h1") == "We could not find this page"
+        assert page.get_by_role("link", name="Go to the search page").get_attribute("href") == "/search"
