@@ -143,6 +143,7 @@ class ProviderPage:
     address: str | None = None
     location: tuple[float, float] | None = None
     signal_views: list[SignalView] = field(default_factory=list)
+    licensed_states: list[str] = field(default_factory=list)
 
     @property
     def rating_sources(self) -> int:
@@ -465,7 +466,9 @@ def load_page(session: Session, provider_id: int) -> Lookup:
                                     ratings=ratings, reviews=reviews, signals=signals, notices=notices,
                                     phones=phones_of(p.phones), email=safe_email(p.email), price=price_text(p.price),
                                     address=address, location=location,
-                                    signal_views=[_signal_view(s, sources) for s in signals]))
+                                    signal_views=[_signal_view(s, sources) for s in signals],
+                                    licensed_states=sorted({s for s in p.licensed_states or []
+                                                            if isinstance(s, str) and re.fullmatch(r"[A-Z]{2}", s)})))
 
 
 def _signal_view(signal: dict[str, Any], sources: dict[str, Source]) -> SignalView:

@@ -55,6 +55,7 @@ def add_status_clinic(db: Database) -> int:
             reason="the NPI printed (1234567890) fails the check digit"))
         # the combined figure as the indexer computes it: independent sources only
         clinic.rating_value, clinic.rating_count = 4.0, 10
+        clinic.licensed_states = ["CA", "AZ", "<b>", 7]
         s.commit()
         return int(clinic.id)
 
@@ -96,6 +97,7 @@ def test_everything_we_hold_is_shown_and_self_published_ratings_kept_apart(clien
     html = " ".join(client.get(f"/providers/{add_status_clinic(web_db)}").get_data(as_text=True).split())
     offers = html[html.index('id="h-offers"'):html.index('id="h-contact"')]
     assert "<dt>Price</dt><dd>$400 to $2,200 per session</dd>" in offers
+    assert "<dt>Licensed in</dt><dd>AZ, CA (registry licences of its verified clinicians)</dd>" in offers
     assert "IV infusion, Spravato (esketamine) nasal spray" in offers and "Treatment-resistant depression" in offers
     contact = html[html.index('id="h-contact"'):html.index('id="h-team"')]
     assert '<a href="tel:+16025550104">(602) 555-0104</a>' in contact
