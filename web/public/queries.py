@@ -39,6 +39,7 @@ class Evidence:
     link_text: str | None = None  # what the link opens: "the clinic's page about treatments"
     source_name: str = ""  # Source.name as stored (the API's "source")
     value_text: str = ""  # the value in words (labels for codes, formatted phones)
+    agrees: bool = False  # not shown, but says the same as what is shown
 
 
 @dataclass
@@ -291,7 +292,8 @@ def value_text(field_name: str, value: Any) -> str:
             return f"{lat}, {lon}" if lat is not None and lon is not None else ""
         return str(value)
     if isinstance(value, dict):
-        return ", ".join(str(v) for k, v in value.items() if v not in (None, "") and k not in ("source", "kind"))
+        return ", ".join(str(v) for k, v in value.items() if v not in (None, "") and k not in ("source", "kind")
+                         and not (k == "country" and v == "US"))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value if v not in (None, ""))
     return str(value)
@@ -418,6 +420,10 @@ def load_page(session: Session, provider_id: int) -> Lookup:
             first_seen=ev.first_seen, last_seen=ev.last_seen, selected=ev.selected,
             link_text=link_text(shown_url, src.kind, words, ev.field), value_text=value_text(ev.field, ev.value),
             source_name=src.name))
+    for items in evidence.values():
+        shown = {e.value_text for e in items if e.selected}
+        for e in items:
+            e.agrees = not e.selected and e.value_text in shown
     order = {name: i for i, name in enumerate(FIELD_LABELS)}
     evidence = dict(sorted(evidence.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     practitioners: list[PersonView] = []

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from indexer.db import Database
-from indexer.db.models import Credential
+from indexer.db.models import Credential, FieldEvidence
 from tests.web.seed import (
     PSYCHIATRY,
     PractitionerSpec,
@@ -19,6 +19,7 @@ from tests.web.seed import (
     ReviewSpec,
     add_practitioner,
     add_provider,
+    get_source,
 )
 
 
@@ -56,6 +57,11 @@ def add_status_clinic(db: Database) -> int:
         # the combined figure as the indexer computes it: independent sources only
         clinic.rating_value, clinic.rating_count = 4.0, 10
         clinic.licensed_states = ["CA", "AZ", "<b>", 7]
+        directory = get_source(s, "directory:sample")
+        for value, url in ((["+16025550104"], "https://directory.example/a"),
+                           (["+16025550199"], "https://directory.example/b")):
+            s.add(FieldEvidence(provider_id=clinic.id, field="phones", value=value, value_hash=url, url=url,
+                                source_id=directory.id, tier=1, selected=False))
         s.commit()
         return int(clinic.id)
 
@@ -114,6 +120,9 @@ def test_everything_we_hold_is_shown_and_self_published_ratings_kept_apart(clien
                      ratings)
     evidence = html[html.index('id="evidence"'):html.index('id="h-report"')]
     assert ">the clinic&#39;s page about ketamine treatments</a>" in evidence
+    phones = evidence[evidence.index("<dt>Phone</dt>"):evidence.index("</dd>", evidence.index("<dt>Phone</dt>"))]
+    assert "The same, from KetamineFinder Sample" in phones  # agrees with what is shown
+    assert 'Said differently: <span class="value">(602) 555-0199</span>, from KetamineFinder Sample' in phones
 
 
 @pytest.mark.parametrize("back", ["https://evil.example/search?q=x", "//evil.example/search", "/\\evil.example",
