@@ -83,6 +83,16 @@ class PersonView:
     public: bool  # has its own published page
     credentials: list[CredentialView]
 
+    @property
+    def status(self) -> CredentialView | None:
+        """The ONE status a patient reads for this person: the credential the registry says most about."""
+        return min(self.credentials, key=lambda c: STATUS_ORDER.index(c.status), default=None)
+
+    @property
+    def other_credentials(self) -> list[CredentialView]:
+        main = self.status
+        return [c for c in self.credentials if c is not main]
+
 
 @dataclass
 class RatingView:
@@ -145,6 +155,12 @@ class ProviderPage:
     location: tuple[float, float] | None = None
     signal_views: list[SignalView] = field(default_factory=list)
     licensed_states: list[str] = field(default_factory=list)
+
+    @property
+    def own(self) -> PersonView:
+        """The provider's own credentials as one person (one status, the rest in words)."""
+        p = self.provider
+        return PersonView(id=p.id, name=p.name, role=None, public=True, credentials=self.own_credentials)
 
     @property
     def rating_sources(self) -> int:
@@ -342,6 +358,10 @@ STATUS = {  # status -> (words, badge tone)
     "invalid_number": (OUTCOME_LABELS["invalid_number"], "danger"),
     "unchecked": (OUTCOME_LABELS["unchecked"], "neutral"),
 }
+
+
+#: Which credential speaks for a person with several: a registry record first, a printed number next.
+STATUS_ORDER = ("verified", "deactivated", "mismatch", "invalid_number", "ambiguous", "not_found", "unchecked")
 
 
 def _status(c: Credential) -> str:

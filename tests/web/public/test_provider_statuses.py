@@ -36,8 +36,9 @@ def add_status_clinic(db: Database) -> int:
             ratings=[RatingSpec("directory:sample", 4.0, 10, "https://directory.example/status"),
                      RatingSpec("clinic_site", 5.0, 58, "https://status-clinic.example/testimonials")],
             reviews=[ReviewSpec("Best clinic ever, they changed my life.", 5.0, "Happy", source="clinic_site")])
-        add_practitioner(s, clinic, PractitionerSpec("Vera Verified", "MD", "1234567893", taxonomy=PSYCHIATRY,
-                                                     role="Medical Director"))
+        vera = add_practitioner(s, clinic, PractitionerSpec("Vera Verified", "MD", "1234567893",
+                                                            taxonomy=PSYCHIATRY, role="Medical Director"))
+        s.add(Credential(provider_id=vera.id, credential="PhD", outcome="unchecked"))  # a second, unchecked
         mark = add_practitioner(s, clinic, PractitionerSpec("Mark Mismatch", "MD", "1245319599", outcome="mismatch",
                                                             taxonomy=PSYCHIATRY,
                                                             reason="name differs: registry says 'MARCUS SMITH'"))
@@ -85,6 +86,7 @@ def test_each_clinician_has_one_status_in_words(client: Any, web_db: Database, s
     vera = _person(html, "Vera Verified")
     assert "<dt>NPI:</dt> <dd>1234567893</dd>" in vera and "<dd>Psychiatry &amp; Neurology, Psychiatry</dd>" in vera
     assert "<dt>State:</dt> <dd>AZ</dd>" in vera and "VERA VERIFIED" in vera
+    assert "Also listed as PhD: not checked yet." in vera  # one status per person, the rest in words
     assert '<a href="https://npiregistry.cms.hhs.gov/provider-view/1234567893" rel="nofollow noopener ugc" ' \
            'target="_blank">NPI Registry record</a>' in vera
     assert "The registry lists this NPI under another name: MARCUS SMITH." in _person(html, "Mark Mismatch")
@@ -144,3 +146,14 @@ def test_back_to_search_keeps_the_query(client: Any, seeded: Any) -> None:
                       ).get_data(as_text=True)
     assert 'href="/search?q=Sunrise&amp;radius=25">Back to search' in html
     assert 'name="back" value="/search?q=Sunrise&amp;radius=25"' in html  # carried through the report form
+
+
+def test_a_clinicians_own_page_has_one_status_too(client: Any, web_db: Database, seeded: Any) -> None:
+    clinic = client.get(f"/providers/{add_status_clinic(web_db)}").get_data(as_text=True)
+    vera = re.search(r'<a href="(/providers/\d+)">Vera Verified</a>', clinic)
+    assert vera
+    html = " ".join(client.get(vera.group(1)).get_data(as_text=True).split())
+    own = html[html.index('id="h-cred"'):html.index("</section>", html.index('id="h-cred"'))]
+    assert re.findall(r'data-status="([a-z_]+)"', own) == ["verified"]
+    assert "Also listed as PhD: not checked yet." in own and ">NPI Registry record</a>" in own
+    assert '<a href="/providers/' in html[html.index('id="h-clinics"'):]  # where they work
