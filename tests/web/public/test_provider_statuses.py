@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from indexer.db import Database
 from indexer.db.models import Credential, FieldEvidence
 from tests.web.seed import (
@@ -127,12 +125,14 @@ def test_everything_we_hold_is_shown_and_self_published_ratings_kept_apart(clien
     assert 'Said differently: <span class="value">(602) 555-0199</span>, from KetamineFinder Sample' in phones
 
 
-@pytest.mark.parametrize("back", ["https://evil.example/search?q=x", "//evil.example/search", "/\\evil.example",
-                                  "/moderation?q=x", "javascript:alert(1)", "/search\r\nLocation: x",
-                                  "http://localhost/search?q=x"])
-def test_back_to_search_never_leaves_the_search_page(client: Any, seeded: Any, back: str) -> None:
-    html = client.get(f"/providers/{seeded['sunrise']}", query_string={"back": back}).get_data(as_text=True)
-    assert '<a id="back-to-search" href="/search">Back to search</a>' in html
+BAD_BACKS = ("https://evil.example/search?q=x", "//evil.example/search", "/\\evil.example", "/moderation?q=x",
+             "javascript:alert(1)", "/search\r\nLocation: x", "http://localhost/search?q=x")
+
+
+def test_back_to_search_never_leaves_the_search_page(client: Any, seeded: Any) -> None:
+    for back in BAD_BACKS:
+        html = client.get(f"/providers/{seeded['sunrise']}", query_string={"back": back}).get_data(as_text=True)
+        assert '<a id="back-to-search" href="/search">Back to search</a>' in html, back
     r = client.get(f"/providers/{seeded['sunrise']}", headers={"Referer": "https://evil.example/search?q=x"})
     assert '<a id="back-to-search" href="/search">Back to search</a>' in r.get_data(as_text=True)
 
