@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from indexer.db import Database
-from indexer.db.models import Credential, FieldEvidence
+from indexer.db.models import Credential, FieldEvidence, Provider
 from tests.web.seed import (
     PSYCHIATRY,
     PractitionerSpec,
@@ -157,3 +157,15 @@ def test_a_clinicians_own_page_has_one_status_too(client: Any, web_db: Database,
     assert re.findall(r'data-status="([a-z_]+)"', own) == ["verified"]
     assert "Also listed as PhD: not checked yet." in own and ">NPI Registry record</a>" in own
     assert '<a href="/providers/' in html[html.index('id="h-clinics"'):]  # where they work
+
+
+def test_an_approximate_location_is_said_in_words(client: Any, web_db: Database, seeded: Any) -> None:
+    pid = add_status_clinic(web_db)
+    html = client.get(f"/providers/{pid}").get_data(as_text=True)
+    assert "Approximate" not in html
+    with web_db.session() as s:
+        s.get(Provider, pid).geo_source = "zip_centroid"
+        s.commit()
+    html = client.get(f"/providers/{pid}").get_data(as_text=True)
+    assert "Approximate: the map shows the centre of ZIP code 85004, not the exact address." in html
+    assert "zip_centroid" not in html
