@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from indexer.audit import Actor, record
 from indexer.db.models import CrawlRun, Credential, Observation, OutboxEntry, Provider, RunRequest, Source
 from indexer.locks import lease_store
+from indexer.review_queue import queue_counts
 from indexer.run_requests import AlreadyRequested, active, recent, request_run
+from indexer.summaries import credentials_sentence
 from kdir.common.schedule import ScheduleError, SourceJob, load_jobs
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db
+from web.moderation.labels import words
 from web.moderation.queries import REASON_LABELS
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
@@ -30,7 +33,7 @@ RECENT_RUNS = 8
 
 @bp.context_processor
 def _staff_context() -> dict[str, Any]:
-    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS}
+    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS, "words": words}
 
 
 @dataclass
@@ -128,6 +131,10 @@ def dashboard() -> str:
             "verified": s.scalar(select(func.count()).select_from(Credential).where(Credential.outcome == "verified")),
             "outbox": s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.processed_at.is_(None))),
         }
+        outcomes = {k: int(n) for k, n in s.execute(select(Credential.outcome, func.count())
+                                                     .group_by(Credential.outcome))}
+        totals["credentials_sentence"] = credentials_sentence(outcomes)
+        totals["queue"] = queue_counts(s)
         return render_template("ops/dashboard.html", rows=rows, totals=totals, schedule_error=schedule_error,
                                form=PostForm(), requests=recent(s))
 
