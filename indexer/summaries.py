@@ -43,9 +43,12 @@ def credentials_sentence(outcomes: Mapping[str, int]) -> str:
 
 def index_sentence(*, created: int, merged: int, updated: int = 0, registry_unmatched: int = 0,
                    credentials: Mapping[str, int] | None = None, stale_marked: int = 0, stale_cleared: int = 0,
-                   observations: int | None = None, seconds: float | None = None) -> str:
+                   observations: int | None = None, skipped: int = 0, seconds: float | None = None) -> str:
     """An index run in words: "38 new listings, 26 merged into existing ones; 21 credentials verified, 1 does not
     match, 6 not found" and, where non-zero, updates, unmatched registry records, staleness and timing."""
+    if observations == 0 and not (created or merged or updated or credentials or stale_marked or stale_cleared):
+        took = f" ({seconds:.1f}s)" if seconds is not None else ""
+        return f"Nothing new to index: no new or changed observations{took}"
     head = f"{plural(created, 'new listing')}, {merged} merged into existing ones"
     if updated:
         head += f", {updated} updated"
@@ -57,7 +60,8 @@ def index_sentence(*, created: int, merged: int, updated: int = 0, registry_unma
     text = "; ".join(out)
     if observations is not None:
         text += f" (from {plural(observations, 'observation')}"
-        text += f" in {seconds:.1f}s)" if seconds is not None else ")"
+        text += f", {skipped} skipped as unusable or outdated" if skipped else ""
+        text += f", in {seconds:.1f}s)" if seconds is not None else ")"
     return text
 
 

@@ -61,8 +61,10 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
     from indexer.search import open_backend
 
     counts: dict[str, int] = {}
+    from kdir.cli.index import report_sentence
+
     report = run_index(db, settings)
-    echo(f"      indexed: {report.summary()}")
+    echo(f"      indexed: {report_sentence(report)}")
     with db.session() as s:
         published, pending = publish_demo(s)
         s.commit()
@@ -73,6 +75,14 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
     finally:
         backend.close()
     return counts
+
+
+def queue_summary(db) -> str:  # type: ignore[no-untyped-def]
+    """The moderation queue in words, from the same count the queue page and /ops show."""
+    from indexer.review_queue import queue_counts
+
+    with db.session() as s:
+        return f"Moderation queue: {queue_counts(s).sentence()}."
 
 
 def ensure_demo_accounts(db) -> None:  # type: ignore[no-untyped-def]
@@ -122,6 +132,7 @@ def command(host: str, port: int, sampleweb_port: int, first_octet: int, no_serv
         counts = index_and_publish(settings, db)
         _step(5, total, f"Published {counts['published']} listings ({counts['indexed']} searchable); "
                         f"{counts['pending']} left pending for the moderation queue.")
+        click.echo(f"      {queue_summary(db)}")
         if no_serve:
             return
         from werkzeug.serving import run_simple
