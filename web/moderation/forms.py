@@ -71,6 +71,7 @@ class BulkConfirmForm(FlaskForm):
     """Step 2: the exact listings shown on the confirmation page (ids), the action and its reason or note."""
 
     ids = HiddenField(validators=[DataRequired(), Length(max=200_000)])
+    refused = HiddenField(validators=[Length(max=200_000)])  # left alone by the rule: reported, not acted on
     action = HiddenField(validators=[DataRequired()])
     selection = HiddenField(validators=[Length(max=2000)])
     note = StringField("Note for the audit log (optional)", validators=[Optional(), Length(max=2000)])

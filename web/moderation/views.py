@@ -177,6 +177,7 @@ def bulk() -> Response | str:
         acting = [pid for pid in ids if pid not in refused]
         confirm = BulkConfirmForm(formdata=None, data={
             "ids": ",".join(str(pid) for pid in acting), "action": action,
+            "refused": ",".join(str(pid) for pid in refused),
             "selection": json.dumps(_filter_args(filters), sort_keys=True)})
         refusal = curate.BulkResult(action, [], refused, {}).sentence().split(". ", 1)
         return render_template("moderation/bulk_confirm.html", action=action, filters=filters,
@@ -213,6 +214,7 @@ def bulk_confirm() -> Response:
     if action not in ("approve", "reject"):
         abort(400, "unknown bulk action")
     ids = _parse_ids(form.ids.data or "")
+    left = _parse_ids(form.refused.data) if form.refused.data else []
     try:
         selection = json.loads(form.selection.data or "{}")
     except ValueError:
@@ -227,6 +229,9 @@ def bulk_confirm() -> Response:
             else:
                 result = curate.bulk_reject(s, actor(), ids, form.reject_reason.data or "", selection=selection)
             s.commit()
+            # listings the confirmation page said it would leave alone: only reported, never acted on here
+            for pid, why in curate.bulk_refusals(s, [p for p in left if p not in ids], action).items():
+                result.refused.setdefault(pid, why)
         except curate.CurateError as exc:
             s.rollback()
             flash(str(exc), "error")
