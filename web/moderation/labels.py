@@ -36,9 +36,12 @@ RUN_STATUS_LABELS = {"running": "running", "ok": "ok", "suspect": "suspect (chec
 FLAG_LABELS = dict(FLAG_CATEGORIES)
 KIND_LABELS = {"clinic": "clinic", "practitioner": "practitioner"}
 
+#: Parts of an address or a location that are not provider fields of their own.
+PART_LABELS = {"country": "Country", "geo_source": "located by", "zip_centroid": "ZIP code centre"}
+
 TABLES: dict[str, dict[str, str]] = {
     "status": STATUS_LABELS, "outcome": OUTCOME_LABELS, "rule": MATCH_RULE_LABELS, "action": ACTION_LABELS,
-    "flag": FLAG_LABELS, "field": FIELD_LABELS, "reason": REASON_LABELS, "source_kind": SOURCE_KIND_LABELS,
+    "flag": FLAG_LABELS, "field": {**FIELD_LABELS, **PART_LABELS}, "reason": REASON_LABELS, "source_kind": SOURCE_KIND_LABELS,
     "code": LABELS, "run": RUN_STATUS_LABELS, "kind": KIND_LABELS,
 }
 
@@ -47,3 +50,10 @@ def words(code: object, table: str) -> str:
     """The code in words from ``TABLES[table]``; an unknown code reads with spaces instead of underscores."""
     text = "" if code is None else str(code)
     return TABLES[table].get(text, text.replace("_", " "))
+
+
+def label(value: object) -> object:
+    """A vocabulary code (``iv_infusion``) in words; any other value unchanged (scraped text is never altered)."""
+    if isinstance(value, str):
+        return LABELS.get(value, PART_LABELS.get(value, value))
+    return value

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from indexer.audit import entries
 from indexer.curate import FieldChange, diff, evidence_field, snapshot
 from indexer.db.models import (
+    Affiliation,
     AuditEntry,
     Credential,
     FieldEvidence,
@@ -89,6 +90,8 @@ class ReviewContext:
     flags: list[Flag]
     history: list[AuditEntry]
     merged_from: list[Provider] = field(default_factory=list)
+    #: Credentials of the practitioners affiliated with this clinic (they count in its queue reasons).
+    team_credentials: list[tuple[Provider, Credential]] = field(default_factory=list)
 
 
 def review_context(session: Session, p: Provider) -> ReviewContext:
@@ -119,6 +122,10 @@ def review_context(session: Session, p: Provider) -> ReviewContext:
         flags=list(session.scalars(select(Flag).where(Flag.provider_id == p.id).order_by(Flag.id.desc()))),
         history=entries(session, provider_id=p.id, limit=50),
         merged_from=list(session.scalars(select(Provider).where(Provider.merged_into_id == p.id))),
+        team_credentials=[(prac, cred) for prac, cred in session.execute(
+            select(Provider, Credential).join(Credential, Credential.provider_id == Provider.id)
+            .join(Affiliation, Affiliation.practitioner_id == Provider.id)
+            .where(Affiliation.clinic_id == p.id, Provider.id != p.id).order_by(Provider.name, Credential.id))],
     )
 
 

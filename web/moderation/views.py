@@ -49,7 +49,7 @@ from web.moderation.forms import (
     ResolveFlagForm,
     SplitForm,
 )
-from web.moderation.labels import words
+from web.moderation.labels import label, words
 from web.moderation.queries import REASON_LABELS, review_context, review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -69,6 +69,17 @@ def _staff_context() -> dict[str, Any]:
 @bp.app_template_filter("words")
 def _words_filter(code: object, table: str) -> str:
     return words(code, table)
+
+
+@bp.app_template_filter("credential_row")
+def _credential_row(cred: object) -> tuple[None, object]:
+    """A listing's own credential as a (whose, credential) row of the review screen."""
+    return None, cred
+
+
+@bp.app_template_filter("label")
+def _label_filter(value: object) -> object:
+    return label(value)
 
 
 def actor() -> Actor:

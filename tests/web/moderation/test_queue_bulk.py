@@ -133,3 +133,19 @@ def test_empty_queue_says_so(staff_client: Any, db: Any) -> None:
         s.commit()
     html = staff_client.get("/moderation").get_data(as_text=True)
     assert "Nothing waiting for review." in html and "<table" not in html
+
+
+def test_a_clinics_review_shows_the_credentials_behind_its_reasons(staff_client: Any, db: Any) -> None:
+    from kdir.common.vocabulary import OUTCOME_LABELS
+
+    work = add_queue_work(db)
+    login(staff_client, "mia")
+    html = staff_client.get(f"/moderation/provider/{work['not_found']}").get_data(as_text=True)
+    why = html[html.index('class="why-here"'):]
+    assert REASON_LABELS["not_found"] in why[:why.index("</div>")]
+    creds = html[html.index('<section class="credentials">'):]
+    creds = creds[:creds.index("</section>")]
+    # the practitioner working there, the NPI printed and the outcome in words
+    assert "Unregistered Doctor Clinic Doctor" in creds and "works here" in creds
+    assert 'data-label="NPI printed">1234567893<' in creds and OUTCOME_LABELS["not_found"] in creds
+    assert "Not approved in bulk: decide this one here." in html
