@@ -430,16 +430,20 @@ class BulkResult:
         n = len(self.done)
         out = f"{verb} {n} listing{'s' if n != 1 else ''}."
         if self.refused:
-            counts: dict[str, int] = {}
-            for reasons in self.refused.values():
-                for r in reasons:
-                    counts[r] = counts.get(r, 0) + 1
-            parts = [f"{k} {BULK_REFUSED.get(r, r)}" for r, k in counts.items()]
             m = len(self.refused)
-            out += f" Refused {m} listing{'s' if m != 1 else ''}: {', '.join(parts)}."
+            out += f" Refused {m} listing{'s' if m != 1 else ''}: {self.refusals()}."
         if self.failed:
             out += f" {len(self.failed)} failed: " + "; ".join(f"#{pid} {msg}" for pid, msg in self.failed.items())
         return out
+
+    def refusals(self) -> str:
+        """Why listings were refused, counted: "1 with an open patient report, 2 with a material change waiting"."""
+        counts: dict[str, int] = {}
+        for reasons in self.refused.values():
+            for r in reasons:
+                counts[r] = counts.get(r, 0) + 1
+        order = [r for r in BULK_REFUSED if r in counts] + sorted(r for r in counts if r not in BULK_REFUSED)
+        return ", ".join(f"{counts[r]} {BULK_REFUSED.get(r, r)}" for r in order)
 
 
 def bulk_refusals(session: Session, provider_ids: list[int], action: str = "approve") -> dict[int, list[str]]:

@@ -190,11 +190,10 @@ def bulk() -> Response | str:
             "ids": ",".join(str(pid) for pid in acting), "action": action,
             "refused": ",".join(str(pid) for pid in refused),
             "selection": json.dumps(_filter_args(filters), sort_keys=True)})
-        refusal = curate.BulkResult(action, [], refused, {}).sentence().split(". ", 1)
         return render_template("moderation/bulk_confirm.html", action=action, filters=filters,
                                filter_args=_filter_args(filters), acting=[items[pid] for pid in acting if pid in items],
                                refused=[(items[pid], refused[pid]) for pid in refused if pid in items],
-                               refusal_sentence=refusal[1] if len(refusal) > 1 else "", form=confirm,
+                               refusal_sentence=curate.BulkResult(action, [], refused, {}).refusals(), form=confirm,
                                bulk_rule=curate.BULK_RULE)
 
 
