@@ -294,7 +294,7 @@ def edit(pid: int) -> Response:
     def run(s: Session) -> str:
         curate.edit_field(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.value.data or "",
                           form.note.data or "")
-        return f"Saved an override of {form.field.data}."
+        return f"Saved an override of {words(form.field.data, 'field').lower()}."
 
     return _act(form, _back(pid), run)
 
@@ -306,7 +306,7 @@ def clear_override(pid: int) -> Response:
 
     def run(s: Session) -> str:
         curate.clear_override(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.note.data or "")
-        return f"Override of {form.field.data} removed: crawled evidence decides again."
+        return f"Override of {words(form.field.data, 'field').lower()} removed: crawled evidence decides again."
 
     return _act(form, _back(pid), run)
 
