@@ -50,13 +50,13 @@ def index_sentence(*, created: int, merged: int, updated: int = 0, registry_unma
         took = f" ({seconds:.1f}s)" if seconds is not None else ""
         return f"Nothing new to index: no new or changed observations{took}"
     head = f"{plural(created, 'new listing')}, {merged} merged into existing ones"
-    if updated:
-        head += f", {updated} updated"
     out = [head, credentials_sentence(credentials or {}) if credentials else "no credentials checked this time"]
     if registry_unmatched:
         out.append(f"{plural(registry_unmatched, 'registry record')} matching no listing yet (kept for later)")
     if stale_marked or stale_cleared:
         out.append(f"{plural(stale_marked, 'listing')} no longer seen, {stale_cleared} seen again")
+    if updated:
+        out.append(f"{plural(updated, 'listing')} to refresh in search")
     text = "; ".join(out)
     if observations is not None:
         text += f" (from {plural(observations, 'observation')}"

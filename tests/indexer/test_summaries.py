@@ -9,10 +9,10 @@ def test_index_sentence_reads_like_the_operator_speaks() -> None:
     text = index_sentence(created=38, merged=26, credentials={"verified": 21, "mismatch": 1, "not_found": 6})
     assert text == "38 new listings, 26 merged into existing ones; 21 credentials verified, 1 does not match, 6 not found"
     one = index_sentence(created=1, merged=0, credentials={"not_found": 1, "ambiguous": 2, "invalid_number": 1},
-                         registry_unmatched=3, stale_marked=2, observations=40, skipped=1, seconds=2.04)
+                         registry_unmatched=3, stale_marked=2, updated=5, observations=40, skipped=1, seconds=2.04)
     assert one == ("1 new listing, 0 merged into existing ones; 1 credential has an NPI that is not a valid number, "
                    "1 not found, 2 match several registry entries; 3 registry records matching no listing yet (kept "
-                   "for later); 2 listings no longer seen, 0 seen again (from 40 observations, 1 skipped as "
+                   "for later); 2 listings no longer seen, 0 seen again; 5 listings to refresh in search (from 40 observations, 1 skipped as "
                    "unusable or outdated, in 2.0s)")
     for code in ("not_found", "invalid_number", "mismatch", "ambiguous"):
         assert code not in one and code not in text
