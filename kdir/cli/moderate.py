@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from typing import Any
 
 import click
 
 from kdir.cli.common import fail, load_settings, open_database, progress
+
+#: Control characters (C0, DEL, C1): scraped names could carry terminal escape sequences.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe(text: object) -> str:
+    """Scraped text made safe for a terminal: control characters (escape sequences) become "?"."""
+    return _CONTROL.sub("?", "" if text is None else str(text))
+
 
 REASON_CHOICES = ("flag", "mismatch", "invalid_number", "not_found", "ambiguous", "changes", "new")
 
@@ -93,12 +103,12 @@ def list_(source: str | None, state: str | None, reason: str | None, all_verifie
         for item in items[:limit]:
             p = item.provider
             if as_json:
-                click.echo(json.dumps({"id": p.id, "name": p.name, "status": p.status, "region": p.region,
+                click.echo(json.dumps({"id": p.id, "name": safe(p.name), "status": p.status, "region": safe(p.region),
                                        "reasons": item.reasons, "reasons_in_words": item.labels()},
                                       ensure_ascii=False))
             else:
-                place = ", ".join(x for x in (p.city, p.region) if x)
-                click.echo(f"#{p.id:<7} {p.name[:60]:<60} {place[:24]:<24} {'; '.join(item.labels())}")
+                place = safe(", ".join(x for x in (p.city, p.region) if x))
+                click.echo(f"#{p.id:<7} {safe(p.name)[:60]:<60} {place[:24]:<24} {'; '.join(item.labels())}")
         counts = queue_counts(s, items=items)
         scope = "" if filters.is_empty() else f" (filter: {filters.describe()})"
         click.echo(f"{counts.sentence()}{scope}.", err=True)
@@ -191,7 +201,7 @@ def _print_refused(s: Any, refused: dict[int, list[str]], limit: int = 20) -> No
             click.echo(f"  ... and {len(refused) - limit} more refused", err=True)
             break
         p = s.get(Provider, pid)
-        name = p.name[:60] if p is not None else "(missing)"
+        name = safe(p.name)[:60] if p is not None else "(missing)"
         click.echo(f"  refused #{pid} {name}: {'; '.join(BULK_REFUSED.get(r, r) for r in reasons)}", err=True)
 
 

@@ -91,3 +91,16 @@ def test_approve_and_reject_by_id(db: Any, tmp_path: Path) -> None:
     res = run(db, tmp_path, "reject", "--queue-reason", "flag", "--reason", "unsafe practice", "--yes")
     assert res.exit_code == 0 and "Rejected 1 listing." in res.output
     assert _statuses(db, [work["flagged"]]) == ["rejected"]
+
+
+def test_hostile_names_cannot_drive_the_terminal(db: Any, tmp_path: Path) -> None:
+    from tests.web.seed import add_provider
+
+    with db.session() as s:
+        pid = add_provider(s, "\x1b[2J\x1b]0;pwned\x07Evil\x9b31m Clinic", status="pending", region="TX").id
+        s.commit()
+    for args in (("list",), ("list", "--json"), ("approve", str(pid), "--dry-run")):
+        res = run(db, tmp_path, *args)
+        assert res.exit_code == 0, res.output
+        assert "\x1b" not in res.output and "\x07" not in res.output and "\x9b" not in res.output, args
+    assert "?[2J?]0;pwned?Evil?31m Clinic" in run(db, tmp_path, "list").output
