@@ -73,7 +73,8 @@ def crawl_sentence(*, run_id: int, spider: str, status: str, items: int, new: in
                "running": "is still running"}.get(status, status)
     took = f" in {seconds:.1f}s" if seconds is not None else ""
     errs = "no errors" if not errors else plural(errors, "error")
-    text = (f"run {run_id} of {spider} {verdict}{took}: {plural(items, 'listing')} read ({new} new or changed) "
+    noun = "registry record" if spider == "nppes" else "listing"
+    text = (f"run {run_id} of {spider} {verdict}{took}: {plural(items, noun)} read ({new} new or changed) "
             f"from {plural(pages, 'page')}, {errs}")
     if suspect_reason:
         text += f" ({suspect_reason})"

@@ -35,3 +35,5 @@ def test_crawl_sentence() -> None:
                           suspect_reason="under 50% of the last good run") == (
         "run 6 of directory finished but looks suspect: 1 listing read (0 new or changed) from 1 page, 2 errors "
         "(under 50% of the last good run)")
+    assert crawl_sentence(run_id=7, spider="nppes", status="failed", items=0, new=0, pages=0, errors=1) == (
+        "run 7 of nppes failed: 0 registry records read (0 new or changed) from 0 pages, 1 error")
