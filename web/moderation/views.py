@@ -164,10 +164,6 @@ def queue() -> str:
                                bulk_rule=curate.BULK_RULE, page_size=QUEUE_PAGE)
 
 
-def _selection_ids(s: Session, filters: QueueFilter) -> list[int]:
-    return [i.provider.id for i in review_queue(s, filters)][:BULK_LIMIT]
-
-
 @bp.post("/bulk")
 @role_required("moderator")
 def bulk() -> Response | str:
@@ -181,10 +177,11 @@ def bulk() -> Response | str:
     with get_db().session() as s:
         sources = [k for k, _ in queue_sources(s)]
         filters = queue_filter(request.form, sources)
-        ids = _selection_ids(s, filters)
+        selected = review_queue(s, filters)
+        ids = [i.provider.id for i in selected][:BULK_LIMIT]
         action = form.action.data or "approve"
         refused = curate.bulk_refusals(s, ids, action)
-        items = {i.provider.id: i for i in review_queue(s, filters)}
+        items = {i.provider.id: i for i in selected}
         acting = [pid for pid in ids if pid not in refused]
         confirm = BulkConfirmForm(formdata=None, data={
             "ids": ",".join(str(pid) for pid in acting), "action": action,
@@ -194,6 +191,7 @@ def bulk() -> Response | str:
                                filter_args=_filter_args(filters), acting=[items[pid] for pid in acting if pid in items],
                                refused=[(items[pid], refused[pid]) for pid in refused if pid in items],
                                refusal_sentence=curate.BulkResult(action, [], refused, {}).refusals(), form=confirm,
+                               selected=len(selected), limit=BULK_LIMIT,
                                bulk_rule=curate.BULK_RULE)
 
 
