@@ -178,6 +178,9 @@ def bulk() -> Response | str:
         sources = [k for k, _ in queue_sources(s)]
         filters = queue_filter(request.form, sources)
         selected = review_queue(s, filters)
+        picked = {pid for pid in (parse_id(x) for x in request.form.getlist("pick")[:BULK_LIMIT]) if pid}
+        if picked:  # ticked rows: only those (still matching the filter)
+            selected = [i for i in selected if i.provider.id in picked]
         ids = [i.provider.id for i in selected][:BULK_LIMIT]
         action = form.action.data or "approve"
         refused = curate.bulk_refusals(s, ids, action)
@@ -186,12 +189,13 @@ def bulk() -> Response | str:
         confirm = BulkConfirmForm(formdata=None, data={
             "ids": ",".join(str(pid) for pid in acting), "action": action,
             "refused": ",".join(str(pid) for pid in refused),
-            "selection": json.dumps(_filter_args(filters), sort_keys=True)})
+            "selection": json.dumps({**_filter_args(filters), **({"ticked": str(len(picked))} if picked else {})},
+                                    sort_keys=True)})
         return render_template("moderation/bulk_confirm.html", action=action, filters=filters,
                                filter_args=_filter_args(filters), acting=[items[pid] for pid in acting if pid in items],
                                refused=[(items[pid], refused[pid]) for pid in refused if pid in items],
                                refusal_sentence=curate.BulkResult(action, [], refused, {}).refusals(), form=confirm,
-                               selected=len(selected), limit=BULK_LIMIT,
+                               selected=len(selected), limit=BULK_LIMIT, picked=bool(picked),
                                bulk_rule=curate.BULK_RULE)
 
 
@@ -227,9 +231,9 @@ def bulk_confirm() -> Response:
         selection = json.loads(form.selection.data or "{}")
     except ValueError:
         selection = {}
-    selection = {k: str(v)[:100] for k, v in selection.items() if k in ("source", "state", "reason", "verified")} \
-        if isinstance(selection, dict) else {}
-    back = url_for("moderation.queue", **selection)
+    selection = {k: str(v)[:100] for k, v in selection.items()
+                 if k in ("source", "state", "reason", "verified", "ticked")} if isinstance(selection, dict) else {}
+    back = url_for("moderation.queue", **{k: v for k, v in selection.items() if k != "ticked"})
     with get_db().session() as s:
         try:
             if action == "approve":

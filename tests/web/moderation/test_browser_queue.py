@@ -81,6 +81,12 @@ def test_keyboard_moves_through_the_queue(queue_server: Any, page: Any) -> None:
     assert current.count() == 1 and current.get_attribute("data-provider") == ids[1]
     outline = page.evaluate("getComputedStyle(document.querySelector('tr.is-current')).outlineStyle")
     assert outline == "solid"  # a visible focus
+    page.keyboard.press("x")  # tick it for a bulk action, then move on and tick the next one too
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    ticked = [b.get_attribute("value") for b in page.locator("input[name=pick]:checked").all()]
+    assert ticked == ids[1:3]
+    page.keyboard.press("k")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/moderation/provider/{ids[1]}")
     assert page.locator("#provider-status").is_visible()

@@ -13,7 +13,7 @@ from indexer.curate import BULK_RULE
 from indexer.db.models import AuditEntry, Flag, Provider
 from indexer.review_queue import REASON_LABELS, queue_counts
 from tests.web.moderation.queue_data import add_queue_work
-from tests.web.moderation.staff import login, post
+from tests.web.moderation.staff import csrf_token, login, post
 
 
 def _rows(html: str) -> list[int]:
@@ -149,3 +149,16 @@ def test_a_clinics_review_shows_the_credentials_behind_its_reasons(staff_client:
     assert "Unregistered Doctor Clinic Doctor" in creds and "works here" in creds
     assert 'data-label="NPI printed">1234567893<' in creds and OUTCOME_LABELS["not_found"] in creds
     assert "Not approved in bulk: decide this one here." in html
+
+
+def test_ticked_rows_narrow_a_bulk_action(staff_client: Any, db: Any) -> None:
+    work = add_queue_work(db)
+    login(staff_client, "mia")
+    res = staff_client.post("/moderation/bulk", data={
+        "csrf_token": csrf_token(staff_client, "/moderation"), "action": "approve", "state": "TX",
+        "pick": [str(work["verified_a"]), str(work["flagged"]), str(work["verified_co"]), "x", "0"]})
+    html = res.get_data(as_text=True)
+    # verified_co is ticked but not in TX: the filter still holds; hostile picks are ignored
+    assert "Approve 1 listing?" in html and 'data-refused="1"' in html and "the ticked listings of in TX" in html
+    ids = re.search(r'name="ids" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    assert ids == str(work["verified_a"])

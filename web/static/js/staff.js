@@ -1,6 +1,6 @@
 // Staff pages: keyboard navigation of the review queue (progressive enhancement: without this script the queue
 // is a plain list of links). j / k move the focus to the next / previous listing, Enter opens it (the focused
-// element is the listing's own link).
+// element is the listing's own link), x ticks or unticks it for a bulk action.
 (function () {
   "use strict";
   var list = document.querySelector("[data-keyboard-list]");
@@ -34,8 +34,15 @@
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var target = event.target;
     var tag = target && target.tagName ? target.tagName.toLowerCase() : "";
-    if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) { return; }
+    var typing = (tag === "input" && !/^(checkbox|radio)$/.test(target.type)) || tag === "textarea" ||
+      tag === "select" || (target && target.isContentEditable);
+    if (typing) { return; }
     if (event.key === "j") { select(current < 0 ? 0 : Math.min(current + 1, rows.length - 1)); event.preventDefault(); }
     else if (event.key === "k") { select(current < 0 ? 0 : Math.max(current - 1, 0)); event.preventDefault(); }
+    else if (event.key === "x" && current >= 0) {
+      var box = rows[current].querySelector("input[type=checkbox]");
+      if (box) { box.checked = !box.checked; }
+      event.preventDefault();
+    }
   });
 }());
