@@ -56,8 +56,9 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
 #: Queue rows shown on one page (bulk actions act on every listing the filter selects, not only these).
 QUEUE_PAGE = 200
-#: At most this many listings in one bulk action.
-BULK_LIMIT = 5000
+#: At most this many listings in one bulk action of the web (about 10 s of work: well within the worker timeout;
+#: `kdir moderate` has no limit).
+BULK_LIMIT = 2000
 _STATE = re.compile(r"[A-Za-z]{2}")
 
 

@@ -14,6 +14,7 @@ from indexer.db.models import AuditEntry, Flag, Provider
 from indexer.review_queue import REASON_LABELS, queue_counts
 from tests.web.moderation.queue_data import add_queue_work
 from tests.web.moderation.staff import csrf_token, login, post
+from web.moderation.views import BULK_LIMIT
 
 
 def _rows(html: str) -> list[int]:
@@ -113,7 +114,7 @@ def test_bulk_reject_needs_a_reason_and_posts_need_csrf(staff_client: Any, db: A
     assert _status(db, work["unchecked"]) == "rejected"
     with db.session() as s:
         assert s.get_one(Provider, work["verified_co"]).reject_reason == "Not ketamine providers"
-    for bad in ("1,x", "0", "99999999999", ",".join(["1"] * 5001)):
+    for bad in ("1,x", "0", "99999999999", ",".join(["1"] * (BULK_LIMIT + 1))):
         res = post(staff_client, "/moderation/bulk/confirm", "/moderation", ids=bad, action="approve")
         assert res.status_code == 400, bad
 
