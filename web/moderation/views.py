@@ -32,7 +32,7 @@ from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
 from indexer.publish import publish_outbox
-from indexer.review_queue import REASONS, QueueFilter, describe, queue_counts, queue_sources
+from indexer.review_queue import REASONS, QueueFilter, describe, queue_counts, queue_sources, queue_states
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db, get_search
@@ -158,7 +158,7 @@ def queue() -> str:
         everything = review_queue(s)
         items = everything if filters.is_empty() else review_queue(s, filters)
         bulk = BulkForm(formdata=None, data={**_filter_args(filters), "action": "approve"})
-        states = sorted({i.provider.region for i in everything if i.provider.region})
+        states = queue_states(everything)
         return render_template("moderation/queue.html", items=items[:QUEUE_PAGE], matching=len(items),
                                counts=queue_counts(s, items=everything), filters=filters, filter_args=_filter_args(filters),
                                sources=sources, states=states, reasons=REASONS, bulk=bulk,

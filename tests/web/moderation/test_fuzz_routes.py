@@ -28,7 +28,7 @@ TEXT_PARAMS = ["q", "near", "sort", "kind", "action", "modality", "condition", "
                "reason"]
 FORM_FIELDS = ["other_id", "observations", "field", "value", "note", "reason", "resolution", "category",
                "message", "contact", "username", "password", "next", "ids", "refused", "action", "selection",
-               "reject_reason", "source", "state"]
+               "reject_reason", "source", "state", "pick"]
 _ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
