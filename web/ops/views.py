@@ -53,6 +53,13 @@ class SourceRow:
     verified: int = 0
     checked: int = 0
 
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def credentials_words(self) -> str:
+        """"8 credentials verified, 1 not found" (indexer.summaries)."""
+        return credentials_sentence(self.outcomes)
+
     @property
     def coverage(self) -> float | None:
         return self.verified / self.credentials if self.credentials else None
@@ -94,6 +101,7 @@ def dashboard_rows(s: Session, jobs: list[SourceJob], settings: Any) -> list[Sou
         if row is None:
             continue
         row.credentials += n
+        row.outcomes[outcome] = row.outcomes.get(outcome, 0) + int(n)
         row.verified += n if outcome == "verified" else 0
         row.checked += n if outcome != "unchecked" else 0
     store = lease_store(get_db().factory, settings.redis_url)

@@ -62,6 +62,18 @@ def test_queue_ops_and_demo_counts_agree(staff_app: Any, db: Any) -> None:
     assert sentence in queue_html and sentence in ops_html and sentence in demo_line
     assert len(_rows(queue_html)) == counts.total  # the page lists as many rows as it counts
     assert demo_line.startswith(f"Moderation queue: {counts.total} listings waiting for review: ")
+    # credentials in words on /ops, overall and per source, never outcome codes
+    from sqlalchemy import func
+
+    from indexer.db.models import Credential
+    from indexer.summaries import credentials_sentence
+
+    with db.session() as s:
+        outcomes = {k: n for k, n in s.execute(select(Credential.outcome, func.count()).group_by(Credential.outcome))}
+    assert credentials_sentence(outcomes) in ops_html and "not found" in credentials_sentence(outcomes)
+    site = ops_html[ops_html.index('data-source="clinic_site"'):]
+    assert f"({credentials_sentence(outcomes)})" in site[:site.index("</section>")]  # every seeded one is from there
+    assert "not_found" not in re.sub(r"<[^>]+>", " ", ops_html)
 
 
 def test_filtered_bulk_approve_confirms_then_refuses_flagged_items(staff_client: Any, db: Any) -> None:
