@@ -34,6 +34,7 @@ from indexer.db.models import (
 from indexer.outbox import enqueue
 from indexer.provenance import live_values
 from indexer.recompute import accept_pending_changes, recompute_provider
+from indexer.review_queue import REASON_TAILS, describe, load_providers
 from kdir.common.address import normalize_zip
 from kdir.common.emails import normalize_email
 from kdir.common.fields import BY_NAME
@@ -166,8 +167,10 @@ def recompute(session: Session, provider_id: int) -> bool:
 
 
 # -- actions -----------------------------------------------------------------------------------------------------
-def approve(session: Session, actor: Actor, provider_id: int, note: str = "") -> Provider:
-    """Publish the provider, apply its pending material changes (unless overridden) and snapshot it."""
+def approve(session: Session, actor: Actor, provider_id: int, note: str = "", *,
+            bulk: dict[str, Any] | None = None) -> Provider:
+    """Publish the provider, apply its pending material changes (unless overridden) and snapshot it.
+    ``bulk``: the filter of a bulk approval this one is part of (kept in the audit entry)."""
     p = _provider(session, provider_id)
     if p.status == "merged":
         raise CurateError(f"provider #{p.id} was merged into #{p.merged_into_id}; review that one")
@@ -184,11 +187,12 @@ def approve(session: Session, actor: Actor, provider_id: int, note: str = "") ->
     p.approved_snapshot = snapshot(p)
     enqueue(session, p.id)
     record(session, actor, "approve", provider_id=p.id, reason=_clean(note or "", 2000),
-           details={"previous_status": previous, "applied_changes": applied})
+           details={"previous_status": previous, "applied_changes": applied, **({"bulk": bulk} if bulk else {})})
     return p
 
 
-def reject(session: Session, actor: Actor, provider_id: int, reason: str) -> Provider:
+def reject(session: Session, actor: Actor, provider_id: int, reason: str, *,
+           bulk: dict[str, Any] | None = None) -> Provider:
     """Reject with a remembered reason; the indexer never brings a rejected provider back."""
     reason = _reason(reason)
     p = _provider(session, provider_id)
@@ -199,7 +203,8 @@ def reject(session: Session, actor: Actor, provider_id: int, reason: str) -> Pro
     p.reject_reason = reason
     p.review_priority = 0
     enqueue(session, p.id)
-    record(session, actor, "reject", provider_id=p.id, reason=reason, details={"previous_status": previous})
+    record(session, actor, "reject", provider_id=p.id, reason=reason,
+           details={"previous_status": previous, **({"bulk": bulk} if bulk else {})})
     return p
 
 
@@ -388,3 +393,109 @@ def resolve_flag(session: Session, actor: Actor, flag_id: int, resolution: str) 
     record(session, actor, "resolve_flag", provider_id=flag.provider_id, reason=resolution,
            details={"flag_id": flag.id, "category": flag.category})
     return flag
+
+
+# -- bulk actions ------------------------------------------------------------------------------------------------
+#: THE bulk-approval rule (web and ``kdir moderate`` both call :func:`bulk_approve`): a listing is approved in bulk
+#: only when nothing about it needs a human. Refused: an open patient report; a credential (its own or one of its
+#: practitioners') the registry did not confirm -- does not match, NPI not a valid number, not found, several
+#: matching entries; a material change held for review; a rejected or merged listing. Each of these is decided
+#: one by one on the review screen. Unchecked credentials do not refuse (nothing was found wrong); the "every
+#: credential verified" filter selects only fully verified listings.
+BULK_REFUSED: dict[str, str] = {
+    **REASON_TAILS,
+    "rejected": "rejected (a rejected listing is brought back one by one)",
+    "merged": "merged into another listing",
+    "missing": "not found in the database",
+}
+#: The rule in one sentence, for the queue page, the command line and the docs.
+BULK_RULE = ("Approving in bulk skips every listing with an open patient report, a credential (its own or a "
+             "practitioner's) that the NPI registry did not confirm (does not match, not a valid number, not found, "
+             "several matching entries) or a material change waiting: those are decided one by one.")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the listings acted on, those refused (with their reasons) and those that failed."""
+
+    action: str  # "approve" | "reject"
+    done: list[int]
+    refused: dict[int, list[str]]
+    failed: dict[int, str]
+
+    def sentence(self) -> str:
+        """In words: "Approved 37 listings. Refused 3: 2 with an open patient report, 1 with a material change
+        waiting." (a refused listing may carry several reasons)."""
+        verb = "Approved" if self.action == "approve" else "Rejected"
+        n = len(self.done)
+        out = f"{verb} {n} listing{'s' if n != 1 else ''}."
+        if self.refused:
+            m = len(self.refused)
+            out += f" Refused {m} listing{'s' if m != 1 else ''}: {self.refusals()}."
+        if self.failed:
+            out += f" {len(self.failed)} failed: " + "; ".join(f"#{pid} {msg}" for pid, msg in self.failed.items())
+        return out
+
+    def refusals(self) -> str:
+        """Why listings were refused, counted: "1 with an open patient report, 2 with a material change waiting"."""
+        counts: dict[str, int] = {}
+        for reasons in self.refused.values():
+            for r in reasons:
+                counts[r] = counts.get(r, 0) + 1
+        order = [r for r in BULK_REFUSED if r in counts] + sorted(r for r in counts if r not in BULK_REFUSED)
+        return ", ".join(f"{counts[r]} {BULK_REFUSED.get(r, r)}" for r in order)
+
+
+def bulk_refusals(session: Session, provider_ids: list[int], action: str = "approve") -> dict[int, list[str]]:
+    """The listings of ``provider_ids`` a bulk ``action`` must leave alone, each with its reasons (codes of
+    :data:`BULK_REFUSED`). Rejecting in bulk refuses only missing, merged and already rejected listings."""
+    items = describe(session, load_providers(session, provider_ids))
+    out: dict[int, list[str]] = {}
+    for pid in dict.fromkeys(provider_ids):
+        item = items.get(pid)
+        if item is None:
+            out[pid] = ["missing"]
+        elif item.provider.status in ("rejected", "merged"):
+            out[pid] = [item.provider.status]
+        elif action == "approve":
+            blocked = [r for r in item.reasons if r in BULK_REFUSED]
+            if blocked:
+                out[pid] = blocked
+    return out
+
+
+def _bulk(session: Session, action: str, provider_ids: list[int], run: Callable[[int], Any],
+          on_each: Callable[[int], None] | None) -> BulkResult:
+    ids = list(dict.fromkeys(provider_ids))
+    refused = bulk_refusals(session, ids, action)
+    result = BulkResult(action, [], refused, {})
+    for pid in ids:
+        if pid not in refused:
+            try:  # a CurateError is raised before anything changes
+                run(pid)
+                result.done.append(pid)
+            except CurateError as exc:
+                result.failed[pid] = str(exc)
+        if on_each is not None:
+            on_each(pid)
+    return result
+
+
+def bulk_approve(session: Session, actor: Actor, provider_ids: list[int], note: str = "", *,
+                 selection: dict[str, Any] | None = None,
+                 on_each: Callable[[int], None] | None = None) -> BulkResult:
+    """Approve each listing the rule allows (:data:`BULK_REFUSED`), one audit entry each, in the caller's
+    transaction. ``selection``: how the listings were chosen (the filter), kept in every audit entry."""
+    bulk = {"selection": selection or {}, "size": len(provider_ids)}
+    return _bulk(session, "approve", provider_ids,
+                 lambda pid: approve(session, actor, pid, note, bulk=bulk), on_each)
+
+
+def bulk_reject(session: Session, actor: Actor, provider_ids: list[int], reason: str, *,
+                selection: dict[str, Any] | None = None,
+                on_each: Callable[[int], None] | None = None) -> BulkResult:
+    """Reject each listing with the same reason (required), one audit entry each, in the caller's transaction."""
+    reason = _reason(reason)
+    bulk = {"selection": selection or {}, "size": len(provider_ids)}
+    return _bulk(session, "reject", provider_ids, lambda pid: reject(session, actor, pid, reason, bulk=bulk),
+                 on_each)

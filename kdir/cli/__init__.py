@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("kdir.cli.db", "Database schema: upgrade to the latest migration, show the current revision."),
     "users": ("kdir.cli.users", "Manage moderator and admin accounts."),
     "runs": ("kdir.cli.runs", "List recent crawl runs, one line each."),
+    "moderate": ("kdir.cli.moderate", "List the moderation queue; approve or reject listings by filter or id."),
     "schedule": ("kdir.cli.schedule", "Run scheduled crawls (crawl -> index -> publish) per source, forever."),
 }
 

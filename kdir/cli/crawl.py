@@ -77,9 +77,8 @@ def command(spider: str, arg: tuple[str, ...], setting: tuple[str, ...], jobdir:
     if show:
         click.echo("", err=True)
     st = run_status(settings, run_id)
-    duration = f" in {st['duration']:.1f}s" if st["duration"] is not None else ""
-    line = (f"run {run_id} {spider}: items {st['items']}, new {st['new']}, pages {st['pages']}, "
-            f"errors {st['errors']}, status {st['status']}{duration}")
-    if st["suspect_reason"]:
-        line += f" ({st['suspect_reason']})"
-    click.echo(line)
+    from indexer.summaries import crawl_sentence
+
+    click.echo(crawl_sentence(run_id=run_id, spider=spider, status=st["status"], items=st["items"], new=st["new"],
+                              pages=st["pages"], errors=st["errors"], seconds=st["duration"],
+                              suspect_reason=st["suspect_reason"]))

@@ -27,6 +27,7 @@ def crawl_sample_web(settings, db, web, *, echo=click.echo) -> None:  # type: ig
     """Crawl the running sample web with the real spiders (each in its own process)."""
     from crawler.runner import run_spider
     from indexer.db.models import CrawlRun
+    from indexer.summaries import crawl_sentence
 
     # The registry API is our own loopback server here, so its pacing is switched off; the clinic sites
     # keep every politeness rule (robots.txt, Crawl-delay, two requests per host).
@@ -42,15 +43,16 @@ def crawl_sample_web(settings, db, web, *, echo=click.echo) -> None:  # type: ig
         run_id = run_spider(spider, args, settings=settings, trigger="demo", extra_settings=extra)
         with db.session() as s:
             run = s.get(CrawlRun, run_id)
-            echo(f"      {spider:12} {run.status:8} {run.items_count:4} items ({run.new_count} new), "
-                 f"{run.pages_count} pages, {time.monotonic() - started:.1f}s")
+            echo("      " + crawl_sentence(run_id=run.id, spider=spider, status=run.status, items=run.items_count,
+                                       new=run.new_count, pages=run.pages_count, errors=run.errors_count,
+                                       seconds=time.monotonic() - started, suspect_reason=run.suspect_reason))
             render = run.rendering
             if render and render["pages"]:
-                echo(f"      {'':12} {render['pages']} pages of single-page apps rendered in chromium "
+                echo(f"      {'':4} {render['pages']} pages of single-page apps rendered in chromium "
                      f"({render['seconds']}s, {render['failures']} failed)")
             if render and render["unavailable"]:
                 n = render["unavailable"]
-                echo(f"      {'':12} {n} single-page-app site{'s' if n != 1 else ''} not read: {render['off_reason']}")
+                echo(f"      {'':4} {n} single-page-app site{'s' if n != 1 else ''} not read: {render['off_reason']}")
 
 
 def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -61,8 +63,10 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
     from indexer.search import open_backend
 
     counts: dict[str, int] = {}
+    from kdir.cli.index import report_sentence
+
     report = run_index(db, settings)
-    echo(f"      indexed: {report.summary()}")
+    echo(f"      indexed: {report_sentence(report)}")
     with db.session() as s:
         published, pending = publish_demo(s)
         s.commit()
@@ -73,6 +77,14 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
     finally:
         backend.close()
     return counts
+
+
+def queue_summary(db) -> str:  # type: ignore[no-untyped-def]
+    """The moderation queue in words, from the same count the queue page and /ops show."""
+    from indexer.review_queue import queue_counts
+
+    with db.session() as s:
+        return f"Moderation queue: {queue_counts(s).sentence()}."
 
 
 def ensure_demo_accounts(db) -> None:  # type: ignore[no-untyped-def]
@@ -122,6 +134,7 @@ def command(host: str, port: int, sampleweb_port: int, first_octet: int, no_serv
         counts = index_and_publish(settings, db)
         _step(5, total, f"Published {counts['published']} listings ({counts['indexed']} searchable); "
                         f"{counts['pending']} left pending for the moderation queue.")
+        click.echo(f"      {queue_summary(db)}")
         if no_serve:
             return
         from werkzeug.serving import run_simple

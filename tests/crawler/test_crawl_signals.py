@@ -88,4 +88,4 @@ def test_a_signal_stops_the_child_and_a_second_crawl_is_refused(slow_farm: list[
     resumed = subprocess.run([*crawl, "--resume", str(jobdir)], cwd=ROOT, env=env, capture_output=True, text=True,
                              timeout=240)
     assert resumed.returncode == 0, resumed.stderr
-    assert "items 8" in resumed.stdout and "status ok" in resumed.stdout
+    assert "8 listings read" in resumed.stdout and "finished ok" in resumed.stdout

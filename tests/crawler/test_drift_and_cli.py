@@ -80,7 +80,8 @@ def test_drift_guard_marks_run_suspect(directory: tuple[Directory, Path], tmp_pa
                                        *fast])
     assert result.exit_code == 0, result.output
     line = result.output.strip().splitlines()[-1]
-    assert line.startswith("run 1 directory: items 10, new 10, pages ") and "errors 0, status ok" in line
+    assert line.startswith("run 1 of directory finished ok in ") and "10 listings read (10 new or changed) from " in line
+    assert line.endswith("no errors")
     args = {"source": "drifty", "sources_dir": str(sources)}
     st = run_status(settings, 1)
     assert st["status"] == "ok" and st["items"] == 10 and st["new"] == 10

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from kdir.cli import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = {"crawl", "index", "serve", "demo", "sampleweb", "export", "config", "users", "runs", "schedule"}
+REQUIRED = {"crawl", "index", "serve", "demo", "sampleweb", "export", "config", "users", "runs", "schedule",
+            "moderate"}
 
 
 def test_help_lists_every_command_with_its_purpose() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -54,3 +55,25 @@ class HideReviewForm(FlaskForm):
 
 class ResolveFlagForm(FlaskForm):
     resolution = StringField("Resolution", validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class BulkForm(FlaskForm):
+    """Step 1 of a bulk action: the queue's filter and the action; answered with a confirmation page."""
+
+    source = HiddenField()
+    state = HiddenField()
+    reason = HiddenField()
+    verified = HiddenField()
+    action = SelectField("Action", choices=[("approve", "Approve and publish"), ("reject", "Reject")])
+
+
+class BulkConfirmForm(FlaskForm):
+    """Step 2: the exact listings shown on the confirmation page (ids), the action and its reason or note."""
+
+    ids = HiddenField(validators=[DataRequired(), Length(max=200_000)])
+    refused = HiddenField(validators=[Length(max=200_000)])  # left alone by the rule: reported, not acted on
+    action = HiddenField(validators=[DataRequired()])
+    selection = HiddenField(validators=[Length(max=2000)])
+    note = StringField("Note for the audit log (optional)", validators=[Optional(), Length(max=2000)])
+    reject_reason = TextAreaField("Reason (kept with every rejected listing)", validators=[Optional(),
+                                                                                         Length(max=2000)])

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from indexer.audit import entries
 from indexer.curate import FieldChange, diff, evidence_field, snapshot
 from indexer.db.models import (
+    Affiliation,
     AuditEntry,
     Credential,
     FieldEvidence,
@@ -24,50 +25,14 @@ from indexer.db.models import (
     Review,
     Source,
 )
+from indexer.review_queue import REASON_LABELS, REASONS, QueueFilter, QueueItem, queue_items
 
-#: Queue reasons, most urgent first.
-REASONS = ("flag", "mismatch", "changes", "new")
-REASON_LABELS = {"flag": "Open patient flag", "mismatch": "Verification mismatch",
-                 "changes": "Material changes", "new": "New listing"}
-MISMATCH_OUTCOMES = ("mismatch", "not_found", "ambiguous", "invalid_number")
 _CLOSED = ("rejected", "merged")
 
 
-@dataclass
-class QueueItem:
-    provider: Provider
-    reasons: list[str]
-    open_flags: int = 0
-
-    @property
-    def rank(self) -> int:
-        return min(REASONS.index(r) for r in self.reasons)
-
-
-def review_queue(session: Session, limit: int = 200) -> list[QueueItem]:
-    """Providers needing a moderator, ordered: open flags, verification mismatches, material changes, new."""
-    reasons: dict[int, list[str]] = defaultdict(list)
-    flags: dict[int, int] = {}
-    for pid, n in session.execute(select(Flag.provider_id, func.count()).where(Flag.status == "open")
-                                  .group_by(Flag.provider_id)):
-        reasons[pid].append("flag")
-        flags[pid] = n
-    for pid in session.scalars(select(Credential.provider_id).where(Credential.outcome.in_(MISMATCH_OUTCOMES))
-                               .distinct()):
-        reasons[pid].append("mismatch")
-    open_states = Provider.status.not_in(_CLOSED)
-    for p in session.scalars(select(Provider).where(open_states, Provider.pending_changes.is_not(None))):
-        if p.pending_changes:
-            reasons[p.id].append("changes")
-    for pid in session.scalars(select(Provider.id).where(Provider.status == "pending")):
-        reasons[pid].append("new")
-    if not reasons:
-        return []
-    providers = {p.id: p for p in session.scalars(select(Provider).where(Provider.id.in_(list(reasons))))}
-    items = [QueueItem(providers[pid], r, flags.get(pid, 0)) for pid, r in reasons.items()
-             if pid in providers and (providers[pid].status not in _CLOSED or "flag" in r)]
-    items.sort(key=lambda i: (i.rank, -i.provider.review_priority, i.provider.created_at, i.provider.id))
-    return items[:limit]
+def review_queue(session: Session, filters: QueueFilter | None = None) -> list[QueueItem]:
+    """The queue (indexer.review_queue decides membership, reasons and order)."""
+    return queue_items(session, filters)
 
 
 @dataclass
@@ -125,6 +90,8 @@ class ReviewContext:
     flags: list[Flag]
     history: list[AuditEntry]
     merged_from: list[Provider] = field(default_factory=list)
+    #: Credentials of the practitioners affiliated with this clinic (they count in its queue reasons).
+    team_credentials: list[tuple[Provider, Credential]] = field(default_factory=list)
 
 
 def review_context(session: Session, p: Provider) -> ReviewContext:
@@ -155,4 +122,11 @@ def review_context(session: Session, p: Provider) -> ReviewContext:
         flags=list(session.scalars(select(Flag).where(Flag.provider_id == p.id).order_by(Flag.id.desc()))),
         history=entries(session, provider_id=p.id, limit=50),
         merged_from=list(session.scalars(select(Provider).where(Provider.merged_into_id == p.id))),
+        team_credentials=[(prac, cred) for prac, cred in session.execute(
+            select(Provider, Credential).join(Credential, Credential.provider_id == Provider.id)
+            .join(Affiliation, Affiliation.practitioner_id == Provider.id)
+            .where(Affiliation.clinic_id == p.id, Provider.id != p.id).order_by(Provider.name, Credential.id))],
     )
+
+
+__all__ = ["REASONS", "REASON_LABELS", "QueueFilter", "QueueItem", "review_context", "review_queue"]

@@ -7,7 +7,9 @@ change: the outbox keeps it for the next publish.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,12 +32,15 @@ from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
 from indexer.publish import publish_outbox
+from indexer.review_queue import REASONS, QueueFilter, describe, queue_counts, queue_sources, queue_states
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db, get_search
-from web.ids import id_arg
+from web.ids import id_arg, parse_id
 from web.moderation.forms import (
     ApproveForm,
+    BulkConfirmForm,
+    BulkForm,
     ClearOverrideForm,
     EditFieldForm,
     HideReviewForm,
@@ -44,15 +49,38 @@ from web.moderation.forms import (
     ResolveFlagForm,
     SplitForm,
 )
+from web.moderation.labels import label, words
 from web.moderation.queries import REASON_LABELS, review_context, review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
+#: Queue rows shown on one page (bulk actions act on every listing the filter selects, not only these).
+QUEUE_PAGE = 200
+#: At most this many listings in one bulk action of the web (about 10 s of work: well within the worker timeout;
+#: `kdir moderate` has no limit).
+BULK_LIMIT = 2000
+_STATE = re.compile(r"[A-Za-z]{2}")
 
 
 @bp.context_processor
 def _staff_context() -> dict[str, Any]:
-    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS}
+    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS, "words": words}
+
+
+@bp.app_template_filter("words")
+def _words_filter(code: object, table: str) -> str:
+    return words(code, table)
+
+
+@bp.app_template_filter("credential_row")
+def _credential_row(cred: object) -> tuple[None, object]:
+    """A listing's own credential as a (whose, credential) row of the review screen."""
+    return None, cred
+
+
+@bp.app_template_filter("label")
+def _label_filter(value: object) -> object:
+    return label(value)
 
 
 def actor() -> Actor:
@@ -104,12 +132,127 @@ def _split_form(p: Provider, ctx_observations: list[Any]) -> SplitForm:
     return form
 
 
+def queue_filter(args: Any, sources: list[str]) -> QueueFilter:
+    """The queue filter from a query string or form; values that name nothing are dropped."""
+    source = (args.get("source") or "").strip()
+    state = (args.get("state") or "").strip()
+    reason = (args.get("reason") or "").strip()
+    return QueueFilter(source=source if source in sources else None,
+                       state=state.upper() if _STATE.fullmatch(state) else None,
+                       reason=reason if reason in REASONS else None,
+                       all_verified=(args.get("verified") or "") in ("1", "on", "yes"))
+
+
+def _filter_args(f: QueueFilter) -> dict[str, str]:
+    out = {"source": f.source or "", "state": f.state or "", "reason": f.reason or "",
+           "verified": "1" if f.all_verified else ""}
+    return {k: v for k, v in out.items() if v}
+
+
 @bp.get("")
 @role_required("moderator")
 def queue() -> str:
     with get_db().session() as s:
-        items = review_queue(s)
-        return render_template("moderation/queue.html", items=items)
+        sources = queue_sources(s)
+        filters = queue_filter(request.args, [k for k, _ in sources])
+        everything = review_queue(s)
+        items = everything if filters.is_empty() else review_queue(s, filters)
+        bulk = BulkForm(formdata=None, data={**_filter_args(filters), "action": "approve"})
+        states = queue_states(everything)
+        return render_template("moderation/queue.html", items=items[:QUEUE_PAGE], matching=len(items),
+                               counts=queue_counts(s, items=everything), filters=filters, filter_args=_filter_args(filters),
+                               sources=sources, states=states, reasons=REASONS, bulk=bulk,
+                               bulk_rule=curate.BULK_RULE, page_size=QUEUE_PAGE)
+
+
+@bp.post("/bulk")
+@role_required("moderator")
+def bulk() -> Response | str:
+    """Step 1 of a bulk action: show what it would do (how many, how many refused and why) and ask to confirm."""
+    form = BulkForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, "missing or expired form token")
+        flash("Choose approve or reject.", "error")
+        return redirect(url_for("moderation.queue"))
+    with get_db().session() as s:
+        sources = [k for k, _ in queue_sources(s)]
+        filters = queue_filter(request.form, sources)
+        selected = review_queue(s, filters)
+        picked = {pid for pid in (parse_id(x) for x in request.form.getlist("pick")[:BULK_LIMIT]) if pid}
+        if picked:  # ticked rows: only those (still matching the filter)
+            selected = [i for i in selected if i.provider.id in picked]
+        ids = [i.provider.id for i in selected][:BULK_LIMIT]
+        action = form.action.data or "approve"
+        refused = curate.bulk_refusals(s, ids, action)
+        items = {i.provider.id: i for i in selected}
+        acting = [pid for pid in ids if pid not in refused]
+        confirm = BulkConfirmForm(formdata=None, data={
+            "ids": ",".join(str(pid) for pid in acting), "action": action,
+            "refused": ",".join(str(pid) for pid in refused),
+            "selection": json.dumps({**_filter_args(filters), **({"ticked": str(len(picked))} if picked else {})},
+                                    sort_keys=True)})
+        return render_template("moderation/bulk_confirm.html", action=action, filters=filters,
+                               filter_args=_filter_args(filters), acting=[items[pid] for pid in acting if pid in items],
+                               refused=[(items[pid], refused[pid]) for pid in refused if pid in items],
+                               refusal_sentence=curate.BulkResult(action, [], refused, {}).refusals(), form=confirm,
+                               selected=len(selected), limit=BULK_LIMIT, picked=bool(picked),
+                               bulk_rule=curate.BULK_RULE)
+
+
+def _parse_ids(text: str) -> list[int]:
+    ids: list[int] = []
+    for part in text.split(","):
+        pid = parse_id(part.strip())
+        if pid is None:
+            abort(400, "bad listing ids")
+        ids.append(pid)
+    if len(ids) > BULK_LIMIT:
+        abort(400, f"at most {BULK_LIMIT} listings at once")
+    return ids
+
+
+@bp.post("/bulk/confirm")
+@role_required("moderator")
+def bulk_confirm() -> Response:
+    """Step 2: act on exactly the listings confirmed; the rule is checked again (anything may have changed)."""
+    form = BulkConfirmForm()
+    back = url_for("moderation.queue")
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, "missing or expired form token")
+        flash("Nothing to do: no listings were selected.", "error")
+        return redirect(back)
+    action = form.action.data
+    if action not in ("approve", "reject"):
+        abort(400, "unknown bulk action")
+    ids = _parse_ids(form.ids.data or "")
+    left = _parse_ids(form.refused.data) if form.refused.data else []
+    try:
+        selection = json.loads(form.selection.data or "{}")
+    except ValueError:
+        selection = {}
+    selection = {k: str(v)[:100] for k, v in selection.items()
+                 if k in ("source", "state", "reason", "verified", "ticked")} if isinstance(selection, dict) else {}
+    back = url_for("moderation.queue", **{k: v for k, v in selection.items() if k != "ticked"})
+    with get_db().session() as s:
+        try:
+            if action == "approve":
+                result = curate.bulk_approve(s, actor(), ids, form.note.data or "", selection=selection)
+            else:
+                result = curate.bulk_reject(s, actor(), ids, form.reject_reason.data or "", selection=selection)
+            s.commit()
+            # listings the confirmation page said it would leave alone: only reported, never acted on here
+            for pid, why in curate.bulk_refusals(s, [p for p in left if p not in ids], action).items():
+                result.refused.setdefault(pid, why)
+        except curate.CurateError as exc:
+            s.rollback()
+            flash(str(exc), "error")
+            return redirect(back)
+    if result.done:
+        publish_now()
+    flash(result.sentence(), "success" if result.done else "warning")
+    return redirect(back)
 
 
 @bp.get("/provider/<id:pid>")
@@ -118,10 +261,12 @@ def review(pid: int) -> str:
     with get_db().session() as s:
         p = _provider_or_404(s, pid)
         ctx = review_context(s, p)
+        item = describe(s, [p])[p.id]
         forms = {"approve": ApproveForm(), "reject": RejectForm(), "edit": EditFieldForm(),
                  "unset": ClearOverrideForm(), "merge": MergeForm(), "split": _split_form(p, ctx.observations),
                  "hide": HideReviewForm(), "resolve": ResolveFlagForm(), "post": PostForm()}
-        return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms)
+        return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms, item=item,
+                               bulk_refused=[r for r in item.reasons if r in curate.BULK_REFUSED])
 
 
 def _back(pid: int) -> str:
@@ -152,7 +297,7 @@ def edit(pid: int) -> Response:
     def run(s: Session) -> str:
         curate.edit_field(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.value.data or "",
                           form.note.data or "")
-        return f"Saved an override of {form.field.data}."
+        return f"Saved an override of {words(form.field.data, 'field').lower()}."
 
     return _act(form, _back(pid), run)
 
@@ -164,7 +309,7 @@ def clear_override(pid: int) -> Response:
 
     def run(s: Session) -> str:
         curate.clear_override(s, actor(), _provider_or_404(s, pid).id, form.field.data or "", form.note.data or "")
-        return f"Override of {form.field.data} removed: crawled evidence decides again."
+        return f"Override of {words(form.field.data, 'field').lower()} removed: crawled evidence decides again."
 
     return _act(form, _back(pid), run)
 

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from indexer.audit import Actor, record
 from indexer.db.models import CrawlRun, Credential, Observation, OutboxEntry, Provider, RunRequest, Source
 from indexer.locks import lease_store
+from indexer.review_queue import queue_counts
 from indexer.run_requests import AlreadyRequested, active, recent, request_run
+from indexer.summaries import credentials_sentence
 from kdir.common.schedule import ScheduleError, SourceJob, load_jobs
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db
+from web.moderation.labels import words
 from web.moderation.queries import REASON_LABELS
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
@@ -30,7 +33,7 @@ RECENT_RUNS = 8
 
 @bp.context_processor
 def _staff_context() -> dict[str, Any]:
-    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS}
+    return {"logout_form": PostForm(), "reason_labels": REASON_LABELS, "words": words}
 
 
 @dataclass
@@ -49,6 +52,13 @@ class SourceRow:
     credentials: int = 0
     verified: int = 0
     checked: int = 0
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def credentials_words(self) -> str:
+        """"8 credentials verified, 1 not found" (indexer.summaries)."""
+        return credentials_sentence(self.outcomes)
 
     @property
     def coverage(self) -> float | None:
@@ -91,6 +101,7 @@ def dashboard_rows(s: Session, jobs: list[SourceJob], settings: Any) -> list[Sou
         if row is None:
             continue
         row.credentials += n
+        row.outcomes[outcome] = row.outcomes.get(outcome, 0) + int(n)
         row.verified += n if outcome == "verified" else 0
         row.checked += n if outcome != "unchecked" else 0
     store = lease_store(get_db().factory, settings.redis_url)
@@ -128,6 +139,10 @@ def dashboard() -> str:
             "verified": s.scalar(select(func.count()).select_from(Credential).where(Credential.outcome == "verified")),
             "outbox": s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.processed_at.is_(None))),
         }
+        outcomes = {k: int(n) for k, n in s.execute(select(Credential.outcome, func.count())
+                                                     .group_by(Credential.outcome))}
+        totals["credentials_sentence"] = credentials_sentence(outcomes)
+        totals["queue"] = queue_counts(s)
         return render_template("ops/dashboard.html", rows=rows, totals=totals, schedule_error=schedule_error,
                                form=PostForm(), requests=recent(s))
 

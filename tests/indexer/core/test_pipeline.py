@@ -73,9 +73,11 @@ def test_cli_index_summary(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("KDIR_SEARCH_PATH", str(tmp_path / "search.sqlite3"))
     result = CliRunner().invoke(main, ["index", "--no-verify"])
     assert result.exit_code == 0, result.output
-    assert "indexed 2 observations (1 skipped): 4 providers created" in result.output
+    # in words (kdir.cli.index -> indexer.summaries), never outcome codes
+    assert "4 new listings, 0 merged into existing ones" in result.output
+    assert "(from 2 observations, 1 skipped as unusable or outdated, in " in result.output
     again = CliRunner().invoke(main, ["index", "--no-verify"])
-    assert again.exit_code == 0 and "indexed 0 observations" in again.output
+    assert again.exit_code == 0 and "Nothing new to index" in again.output
 
 
 def test_bulk_writes_read_back_like_orm_writes(db: Database) -> None:

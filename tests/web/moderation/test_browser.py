@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from indexer.db.models import Flag, Override, Provider
 from tests.web.moderation.staff import PASSWORDS, add_staff
+from web.moderation.labels import ACTION_LABELS, STATUS_LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -56,17 +57,17 @@ def test_moderation_workflow_in_the_browser(live_server: Any, page: Any) -> None
 
     # Approve the new listing: it appears in public search.
     page.click(f"tr[data-provider='{pending}'] a")
-    assert page.locator("#provider-status").inner_text() == "pending"
+    assert page.locator("#provider-status").inner_text() == STATUS_LABELS["pending"]
     page.fill("form.approve input[name=note]", "website and registry agree")
     page.click("form.approve button[type=submit]")
-    assert page.locator("#provider-status").inner_text() == "published"
+    assert page.locator("#provider-status").inner_text() == STATUS_LABELS["published"]
     assert str(pending) in _search_ids(page, base, "Hidden Pending Clinic")
 
     # Reject with a reason: it leaves public search, the reason is shown to moderators.
     page.goto(f"{base}/moderation/provider/{rejectee}")
     page.fill("form.reject textarea[name=reason]", "Clinic closed permanently (called)")
     page.click("form.reject button[type=submit]")
-    assert page.locator("#provider-status").inner_text() == "rejected"
+    assert page.locator("#provider-status").inner_text() == STATUS_LABELS["rejected"]
     assert "Clinic closed permanently" in page.locator(".reject-reason").inner_text()
     assert str(rejectee) not in _search_ids(page, base, "Austin Ketamine Wellness")
 
@@ -103,7 +104,8 @@ def test_moderation_workflow_in_the_browser(live_server: Any, page: Any) -> None
     for action, why in (("approve", "website and registry agree"), ("reject", "Clinic closed permanently"),
                         ("edit", "Front desk confirmed"), ("hide_review", "Names the patient's diagnosis"),
                         ("resolve_flag", "Phone corrected by override")):
-        assert re.search(rf"mia\s+{action}\b.*{re.escape(why)}", log), action
+        words = re.escape(ACTION_LABELS[action])  # the action in words, never its code
+        assert re.search(rf"mia\s+{words}\s.*{re.escape(why)}", log), action
     assert page.kdir_dialogs == [] and _csp_errors(page) == []
 
     # The override survives a re-index (crawled evidence never beats a moderator's value).

@@ -24,9 +24,11 @@ STRINGS = ["<script>alert(1)</script>", "\x00", "'; DROP TABLE users; --", "%s%n
            "\u202e\ufeff", "x" * 5000, "*", "\"", "NEAR(a b)", "1 OR 1=1", "ＡＢＣ", "javascript:alert(1)"]
 ID_PARAMS = ["page", "per_page", "provider", "before", "id", "radius", "radius_km", "min_rating", "other_id"]
 TEXT_PARAMS = ["q", "near", "sort", "kind", "action", "modality", "condition", "service", "verified",
-               "telehealth", "insurance", "psychiatrist", "therapist", "next", "category"]
+               "telehealth", "insurance", "psychiatrist", "therapist", "next", "category", "source", "state",
+               "reason"]
 FORM_FIELDS = ["other_id", "observations", "field", "value", "note", "reason", "resolution", "category",
-               "message", "contact", "username", "password", "next"]
+               "message", "contact", "username", "password", "next", "ids", "refused", "action", "selection",
+               "reject_reason", "source", "state", "pick"]
 _ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 

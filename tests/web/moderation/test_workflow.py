@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import select
 
 from indexer.db.models import AuditEntry, Credential, Flag, OutboxEntry, Override, Provider, Review
+from kdir.common.vocabulary import OUTCOME_LABELS
 from tests.web.moderation.staff import login, post
 from tests.web.seed import XSS_NAME, add_provider
 
@@ -56,7 +58,11 @@ def test_review_screen_shows_evidence_credentials_changes_and_duplicates(staff_c
     with db.session() as s:
         cred = s.scalar(select(Credential).where(Credential.outcome == "invalid_number"))
     html = staff_client.get(f"/moderation/provider/{cred.provider_id}").get_data(as_text=True)
-    assert "invalid_number" in html and "NPI check digit is wrong" in html
+    # the outcome in words (never its code), with the number printed and the verifier's reason
+    assert OUTCOME_LABELS["invalid_number"] in html and "NPI check digit is wrong" in html
+    assert cred.npi and f'data-label="NPI printed">{cred.npi}<' in html
+    text = re.sub(r"<[^>]+>", " ", html)  # what a moderator reads (codes may remain in class names only)
+    assert "invalid_number" not in text and "invalid number" not in text.replace("not a valid number", "")
     with db.session() as s:  # a verified credential names its registry record and links to it
         cred = s.scalar(select(Credential).where(Credential.outcome == "verified"))
         cred.registry_candidates = [{"npi": "1234567893", "name": "ALAN <b>REYES</b>", "states": ["OR"],
