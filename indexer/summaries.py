@@ -7,6 +7,10 @@ them here, so an operator never has to decode outcome codes ("38 new listings, 2
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report's type only: the pipeline imports nothing from here
+    from indexer.pipeline import IndexReport
 
 #: Each verification outcome as it reads after a count, (one, several).
 _OUTCOME_PHRASES = {
@@ -78,4 +82,16 @@ def crawl_sentence(*, run_id: int, spider: str, status: str, items: int, new: in
             f"from {plural(pages, 'page')}, {errs}")
     if suspect_reason:
         text += f" ({suspect_reason})"
+    return text
+
+
+def report_sentence(report: IndexReport) -> str:
+    """An index run's report in words (``kdir index``, ``kdir demo`` and each scheduled cycle)."""
+    text = index_sentence(created=report.providers_created, merged=report.providers_merged,
+                          updated=report.providers_updated, registry_unmatched=report.registry_pending,
+                          credentials=report.credentials, stale_marked=report.stale_marked,
+                          stale_cleared=report.stale_cleared, observations=report.observations_processed,
+                          skipped=report.observations_skipped, seconds=report.duration_s)
+    if report.repair is not None:
+        text = f"{report.repair.summary()}; {text}"
     return text

@@ -63,7 +63,7 @@ def index_and_publish(settings, db, *, echo=click.echo) -> dict[str, int]:  # ty
     from indexer.search import open_backend
 
     counts: dict[str, int] = {}
-    from kdir.cli.index import report_sentence
+    from indexer.summaries import report_sentence
 
     report = run_index(db, settings)
     echo(f"      indexed: {report_sentence(report)}")

@@ -50,25 +50,12 @@ def command(full: bool, no_verify: bool, rebuild: bool, repair: bool, wait_s: fl
     finally:
         if bar is not None:
             bar.close()
+    from indexer.summaries import report_sentence
+
     click.echo(report_sentence(report))
     published = _publish(db, settings, rebuild)
     if published:
         click.echo(published)
-
-
-def report_sentence(report) -> str:  # type: ignore[no-untyped-def]
-    """An index report in words (indexer.summaries): "38 new listings, 26 merged into existing ones; ..."."""
-    from indexer.summaries import index_sentence
-
-    text = index_sentence(created=report.providers_created, merged=report.providers_merged,
-                          updated=report.providers_updated, registry_unmatched=report.registry_pending,
-                          credentials=report.credentials, stale_marked=report.stale_marked,
-                          stale_cleared=report.stale_cleared, observations=report.observations_processed,
-                          skipped=report.observations_skipped,
-                          seconds=report.duration_s)
-    if report.repair is not None:
-        text = f"{report.repair.summary()}; {text}"
-    return text
 
 
 def _publish(db, settings, rebuild: bool) -> str:  # type: ignore[no-untyped-def]
@@ -97,4 +84,4 @@ def _publish(db, settings, rebuild: bool) -> str:  # type: ignore[no-untyped-def
             close()
 
 
-__all__ = ["command", "interactive", "report_sentence"]
+__all__ = ["command", "interactive"]

@@ -23,6 +23,7 @@ from indexer.pipeline import run_index
 from indexer.publish import publish_outbox
 from indexer.search import open_backend
 from indexer.storage import ObservationStore
+from indexer.summaries import plural, report_sentence
 from kdir.common.config import Settings
 from kdir.common.schedule import SourceJob
 
@@ -43,19 +44,25 @@ class CycleResult:
     published: int = 0
     duration_s: float = 0.0
     failed_step: str | None = None
+    indexed: str | None = None  # the index step's report in words (indexer.summaries)
 
     def summary(self) -> str:
-        head = f"{self.job}: {self.status}"
+        """The cycle in words: "nightly-sites: finished in 12.3s (crawl run 5); 3 new listings, 1 merged into
+        existing ones; 2 credentials verified; 4 search updates published"."""
+        verdict = {"ok": "finished", "failed": "failed", "skipped": "skipped"}.get(self.status, self.status)
+        head = f"{self.job}: {verdict} in {self.duration_s:.1f}s"
         if self.run_id is not None:
-            head += f" run #{self.run_id}"
-        head += f" in {self.duration_s:.1f}s"
+            head += f" (crawl run {self.run_id})"
         if self.retries:
-            head += f", {self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+            head += f" after {plural(self.retries, 'retry', 'retries')}"
+        parts = [head]
+        if self.indexed:
+            parts.append(self.indexed)
         if self.status == "ok":
-            head += f", {self.published} search update(s) published"
+            parts.append(f"{plural(self.published, 'search update')} published")
         if self.error:
-            head += f" -- {self.failed_step or ''} {self.error}".rstrip()
-        return head
+            parts.append(f"{self.failed_step + ' step: ' if self.failed_step else ''}{self.error}")
+        return "; ".join(parts)
 
 
 def one_line(exc: BaseException) -> str:
@@ -137,7 +144,7 @@ def _steps(settings: Settings, job: SourceJob, db: Any, trigger: str, stop: thre
                 if step == "crawl":
                     result.run_id = crawl(settings, job, trigger)
                 elif step == "index":
-                    index(db, settings)
+                    result.indexed = report_sentence(index(db, settings))
                 else:
                     result.published = publish(db, settings)
                 break

@@ -193,7 +193,8 @@ def test_two_scheduler_processes_run_a_real_cycle_once(sqlite_db, tmp_path: Path
     codes = sorted(p.returncode for p in procs)
     assert codes == [0, 3], outs
     summary = next(out for (out, _err), p in zip(outs, procs, strict=True) if p.returncode == 0)
-    assert "clinic_site: ok run #" in summary
+    assert "clinic_site: finished in " in summary and "(crawl run " in summary, summary
+    assert "new listing" in summary and "search update" in summary, summary  # the index step, in words
     with db.session() as s:
         runs = list(s.scalars(select(CrawlRun)))
         assert [(r.status, r.spider) for r in runs] == [("ok", "clinic_site")] and runs[0].items_count > 0
