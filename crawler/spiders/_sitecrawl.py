@@ -206,6 +206,10 @@ class _SiteCrawl:
         self.render_urls: set[str] = set()  # app-shell pages of a static site, rendered one by one
         self.max_render_bytes = s.getint("DOWNLOAD_MAXSIZE", 5 * 1024 * 1024)
         self.shell: Any = None  # the app shell's own facts, kept in case no rendered page can be read
+        # pages whose menu is built by script: one page per template is rendered for its links
+        self.nav_cap = s.getint("KDIR_NAV_RENDER_PAGES", 3)
+        self.nav_signatures: set[str] = set()
+        self.nav_fallback: dict[str, tuple[Response, int]] = {}  # url -> the plain page, read if the render fails
 
     async def run(self) -> list[Any]:
         # The seed URL is not marked seen here: when it points at a deeper page than the home page (a directory
@@ -225,9 +229,12 @@ class _SiteCrawl:
                 batch.append((url, depth))
             self.fetched += len(batch)
             results = await asyncio.gather(*(self.fetch(url) for url, _ in batch))
-            for (_url, depth), resp in zip(batch, results, strict=True):
+            for (url, depth), resp in zip(batch, results, strict=True):
+                plain = self.nav_fallback.pop(url, None)
                 if resp is not None:
                     self.process(resp, depth)
+                elif plain is not None:  # the render failed: the plain page is read as it is
+                    self.process(*plain)
         if self.frontier:
             self.stats.inc_value("kdir/sites/page_cap_reached")
         if self.rendering and self.shell is not None and not any(not getattr(p, "app_shell", False)
@@ -300,6 +307,35 @@ class _SiteCrawl:
         heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
         return True
 
+    def script_nav(self, response: Response, signature: str, depth: int) -> bool:
+        """A plain page whose menu is built by script (``PageFacts.script_nav``): render it (True) when the crawl
+        can and no page of the same template was rendered yet (at most ``KDIR_NAV_RENDER_PAGES`` per site). The
+        links of the rendered DOM are ordinary requests of the site crawl (robots.txt, Crawl-delay, the host's
+        slot); the rest of the site stays plain."""
+        if signature in self.nav_signatures or len(self.nav_signatures) >= self.nav_cap:
+            return False
+        self.nav_signatures.add(signature)
+        if not self.can_render:
+            self.stats.inc_value("kdir/render/nav_unavailable")
+            logger.info("menu built by script at %s, not rendered: %s", response.url,
+                        self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
+            return False
+        if not self.render_meta:
+            from crawler.render.page import render_meta
+
+            self.render_meta = render_meta(self.spider.crawler.settings)
+        url = nav.clean_url(response.url) or response.url
+        if len(self.nav_signatures) == 1:
+            self.stats.inc_value("kdir/render/nav_sites")
+        self.stats.inc_value("kdir/render/nav_pages")
+        logger.info("menu built by script at %s (%s): rendering this page for its links", response.url,
+                    signature[:120])
+        self.render_urls.add(url)
+        self.nav_fallback[url] = (response, depth)
+        self.order += 1
+        heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
+        return True
+
     def offer(self, url: str, text: str, depth: int, from_kind: str = "other") -> None:
         clean = nav.clean_url(url, keep_route=self.rendering)
         if clean is None or clean in self.seen or nav.site_key(clean) not in self.keys:
@@ -352,6 +388,9 @@ class _SiteCrawl:
             self.stats.inc_value("kdir/render/script_errors", len(response.meta[SCRIPT_ERRORS]))
         if facts is not None and facts.app_shell and self.app_shell(response, facts, depth, rendered):
             return  # the page comes again, rendered
+        if facts is not None and facts.script_nav and not rendered and not self.rendering and \
+                self.script_nav(response, facts.script_nav, depth):
+            return  # the page comes again, rendered, with its menu
         if facts is not None:
             self.pages.append(facts)
         # The extractor already parsed the page and collected its links; parse again only when it could not.
