@@ -267,9 +267,11 @@ class _SiteCrawl:
                 logger.info("page not fetched: %s (%s: %s)", url, type(exc).__name__, exc)
             return None
         finally:
-            # time per page, plain and rendered, for operators and bench/render_bench.py
-            self.stats.inc_value("kdir/render/seconds" if browser else "kdir/fetch/seconds",
-                                 round(time.monotonic() - started, 3))
+            # time per page, plain and rendered, for operators and bench/render_bench.py, bench/crawl_bench.py
+            took = round(time.monotonic() - started, 3)
+            self.stats.inc_value("kdir/render/seconds" if browser else "kdir/fetch/seconds", took)
+            if browser and url in self.nav_fallback:
+                self.stats.inc_value("kdir/render/nav_seconds", took)
             if not browser:
                 self.stats.inc_value("kdir/fetch/pages")
 
