@@ -9,7 +9,8 @@ almost no links, and the contact, pricing and team pages stay invisible.
 * :func:`script_links` reads what can be read without a browser: ``location`` assignments in ``onclick``
   handlers (``location.href='/fees/'``, ``window.location = "/team/"``, ``location.assign('/contact/')``), a
   quoted path handed to a function (``go('/faq/')``), ``data-href`` and, on clickable elements, ``data-url``.
-* :func:`nav_signals` says whether the page's navigation is built by script (:attr:`NavSignals.needs_render`):
+* :class:`NavSignals` (filled by ``extract_page`` from :func:`same_site_count`, :func:`empty_parts` and
+  :func:`loaders`) says whether the page's navigation is built by script (:attr:`NavSignals.needs_render`):
   handlers whose target cannot be read, or a page with very few same-site links whose nav/header/footer
   containers are empty while it loads a nav-like script or include. The site crawl then renders that page once
   and harvests the links of the rendered DOM.
@@ -67,7 +68,7 @@ _EMPTY_TEXT = 30
 
 @dataclass(frozen=True)
 class NavSignals:
-    """What a page says about how its navigation is built (see :func:`nav_signals`)."""
+    """What a page says about how its navigation is built."""
 
     site_links: int  #: distinct same-site pages linked by ``<a href>`` (the page itself excluded)
     script_links: int  #: links read from handlers and ``data-href``/``data-url`` without a browser
