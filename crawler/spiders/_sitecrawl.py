@@ -210,6 +210,7 @@ class _SiteCrawl:
         self.nav_cap = s.getint("KDIR_NAV_RENDER_PAGES", 3)
         self.nav_signatures: set[str] = set()
         self.nav_fallback: dict[str, tuple[Response, int]] = {}  # url -> the plain page, read if the render fails
+        self.nav_plain_links: dict[str, set[str]] = {}  # url -> the links its plain fetch showed
 
     async def run(self) -> list[Any]:
         # The seed URL is not marked seen here: when it points at a deeper page than the home page (a directory
@@ -309,7 +310,7 @@ class _SiteCrawl:
         heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
         return True
 
-    def script_nav(self, response: Response, signature: str, depth: int) -> bool:
+    def script_nav(self, response: Response, signature: str, depth: int, plain_links: set[str]) -> bool:
         """A plain page whose menu is built by script (``PageFacts.script_nav``): render it (True) when the crawl
         can and no page of the same template was rendered yet (at most ``KDIR_NAV_RENDER_PAGES`` per site). The
         links of the rendered DOM are ordinary requests of the site crawl (robots.txt, Crawl-delay, the host's
@@ -334,6 +335,7 @@ class _SiteCrawl:
                     signature[:120])
         self.render_urls.add(url)
         self.nav_fallback[url] = (response, depth)
+        self.nav_plain_links[url] = plain_links
         self.order += 1
         heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
         return True
@@ -391,13 +393,16 @@ class _SiteCrawl:
         if facts is not None and facts.app_shell and self.app_shell(response, facts, depth, rendered):
             return  # the page comes again, rendered
         if facts is not None and facts.script_nav and not rendered and not self.rendering and \
-                self.script_nav(response, facts.script_nav, depth):
+                self.script_nav(response, facts.script_nav, depth, {link.url for link in facts.links}):
             return  # the page comes again, rendered, with its menu
         if facts is not None:
             self.pages.append(facts)
         # The extractor already parsed the page and collected its links; parse again only when it could not.
         links = facts.links if facts is not None and not facts.error and facts.links else \
             nav.extract_links(response.body, response.url, encoding=response.encoding)
+        plain_links = self.nav_plain_links.pop(nav.clean_url(response.url) or response.url, None) if rendered else None
+        if plain_links is not None:  # how much the browser showed that the plain page did not
+            self.stats.inc_value("kdir/render/nav_links_found", len({link.url for link in links} - plain_links))
         from_kind = facts.page_kind if facts is not None and facts.page_kind else "other"
         if from_kind == "other" and self.priority_of.get(nav.clean_url(response.url) or "", 99) <= nav.PROMISING:
             from_kind = "promising"  # reached by "Learn more" from a services page: its own buttons lead on

@@ -21,7 +21,7 @@ from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.truth import Truth
 from tests.conftest import require
 from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
-from tests.crawler.trapweb import KETAMINE_BLURB, TrapSite, clinic_page
+from tests.crawler.trapweb import KETAMINE_BLURB, Reply, TrapSite, clinic_page
 from tests.crawler.truthcheck import site_problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -71,6 +71,7 @@ def test_one_page_is_rendered_and_robots_txt_still_rules(crawled: tuple[Settings
     stats = run_row(settings, run_id).stats
     assert stats["kdir/render/nav_sites"] == 1 and stats["kdir/render/nav_pages"] == 1, stats
     assert stats["kdir/render/pages"] == 1 and "kdir/render/sites" not in stats, stats
+    assert stats["kdir/render/nav_links_found"] >= 5, stats  # /, team, fees, FAQ, contact, staff sign-in
     records = web.requests_to("sagebrush")
     gets = Counter(r.path for r in records)
     assert gets["/"] == 2 and gets["/js/site-nav.js"] == 1, gets  # the plain fetch, then the render
@@ -118,3 +119,30 @@ def test_readable_handlers_are_followed_without_a_browser(tmp_path: Path) -> Non
     assert "kdir/render/pages" not in stats and "kdir/render/nav_pages" not in stats, stats
     [item] = observations(settings, "clinic_site")
     assert item["price"]["min"] == 480 and [p["name"] for p in item["practitioners"]] == ["Ada Quist"], item
+
+
+def test_a_failed_menu_render_leaves_the_plain_page(tmp_path: Path) -> None:
+    """The menu script writes the header, then never yields: the render is cut off at its deadline, and the page
+    is read as it was fetched plainly (its facts kept, the failure recorded)."""
+    stuck = ("document.getElementById('site-header').innerHTML = '<nav><button onclick=\"location.href=\\'/team/\\'\">"
+             "Team</button></nav>'; setTimeout(() => { for (;;) {} }, 20);")
+    home = ('<!DOCTYPE html><html><head><title>Aspen Ketamine</title><script src="/js/nav.js" defer></script></head>'
+            '<body><header id="site-header"></header><main><h1>Aspen Ketamine</h1>' + KETAMINE_BLURB +
+            "<p>Aspen Ketamine, 12 Main Street, Boise, ID 83702. Call (208) 555-0178 to book.</p></main>"
+            '<footer id="site-footer"></footer></body></html>')
+    site = TrapSite("127.0.0.178", {
+        "/": home,
+        "/js/nav.js": Reply(body=stuck.encode(), content_type="application/javascript"),
+        "/team/": clinic_page("Team", "<p>Dr. Ada Quist, MD</p>"),
+    }).start()
+    settings = crawl_settings(tmp_path)
+    try:
+        run_id = run_spider("clinic_site", {"urls": site.url}, settings=settings, timeout=120,
+                            extra_settings={**RENDER_FAST, "KDIR_RENDER_DEADLINE": 6})
+    finally:
+        site.stop()
+    stats = run_row(settings, run_id).stats
+    assert stats["kdir/render/nav_pages"] == 1 and stats["kdir/render/failures/timeout"] == 1, stats
+    assert site.counts.get("/") == 2 and "/team/" not in site.counts, site.counts
+    [item] = observations(settings, "clinic_site")
+    assert item["phones"] == ["+12085550178"] and item["address"]["postal_code"] == "83702", item
