@@ -3,30 +3,19 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from importlib import resources
 
+from kdir.common.credentials import codes, suffixes
 from kdir.common.geo import city_in_state
 from kdir.common.record import Practitioner
 
-
-def _load_credentials() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(credential codes, licence suffixes) from data/credentials.csv (HL7 table 0360 + state licences tied
-    to NUCC taxonomy classifications; see data/SOURCE.md)."""
-    codes: list[str] = []
-    suffixes: list[str] = []
-    with resources.files("crawler.extract").joinpath("data/credentials.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            (suffixes if row["kind"] == "suffix" else codes).append(row["code"])
-    return tuple(codes), tuple(suffixes)
-
-
 #: canonical credential codes; printed forms match with optional dots/spaces between letters, and with an
-#: interim/associate/supervisor/certification suffix ("LPC-A", "LCSW-C", "NP-C", "PMHNP-BC")
-CREDENTIALS, SUFFIXES = _load_credentials()
+#: interim/associate/supervisor/certification suffix ("LPC-A", "LCSW-C", "NP-C", "PMHNP-BC"). The one list is
+#: ``kdir/common/data/credentials.csv`` (HL7 table 0360 + state licences tied to NUCC taxonomy classifications),
+#: which the registry check reads too.
+CREDENTIALS, SUFFIXES = codes(), suffixes()
 _NON_UPPER = re.compile(r"[^A-Z]")
 _KEY = {_NON_UPPER.sub("", c.upper()): c for c in CREDENTIALS}
 for _c in CREDENTIALS:

@@ -34,12 +34,13 @@ def truth(web: SampleWeb) -> Truth:
 def site_text(web: SampleWeb, http: requests.Session) -> dict[str, str]:
     """All allowed pages of each static clinic site, decoded, entity-unescaped, concatenated."""
     out = {}
+    disallowed = {name: site.robots_disallow for name, site in get_truth().sites.items()}
     for spec in CLINIC_SITES:
         if spec.app:
             continue  # a single-page app's pages are an empty shell: see spa_text
         parts = []
         for path in page_paths(spec.name):
-            if path.startswith("/private/"):
+            if path.startswith(disallowed[spec.name]):
                 continue
             r = http.get(web.sites[spec.name] + path, timeout=5)
             parts.append(html.unescape(r.content.decode(spec.encoding)))
@@ -145,8 +146,9 @@ def test_traps_are_on_the_pages(truth: Truth, site_text: dict[str, str], web: Sa
     for site in truth.sites.values():
         for phone in site.forbidden_phones:
             assert phone[2:] not in digits(site_text[site.name])
-            private = http.get(web.sites[site.name] + site.robots_disallow[0] + "staff-directory/", timeout=5)
-            assert phone[2:] in digits(private.text)
+            private = [http.get(web.sites[site.name] + path, timeout=5).text for path in page_paths(site.name)
+                       if path.startswith(site.robots_disallow)]
+            assert private and phone[2:] in digits("\n".join(private))
         for fax in site.fax_numbers:
             assert fax[2:] in digits(site_text[site.name])
 
