@@ -329,3 +329,38 @@ def practitioner_from_parts(
             if c not in creds and len(job_title) <= 12:
                 creds.append(c)
     return Practitioner(name=cleaned, credentials=creds, role=role, npi=npi)
+
+
+def practitioner_from_text(text: str, *, role: str | None = None) -> Practitioner | None:
+    """One person printed as one string, as directories list them: "Sam Patel, PMHNP-BC", "Dr. Jane Roe, MD,
+    PhD, Medical Director", "Jane Roe" (no credentials). ``role`` is the role the page gives the person (a
+    "Medical director:" field); a role printed after the name is used otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found = find_practitioners([text.strip()])
+    person = found[0] if len(found) == 1 else None
+    if person is None:  # no credential and no "Dr": a plain name, perhaps with a role ("Jane Roe, Therapist")
+        parts = re.split(r"\s*(?:,|\||\u2013|\u2014|\s-\s)\s*", text.strip(), maxsplit=1)
+        head, tail = parts[0], parts[1] if len(parts) > 1 else ""
+        name = clean_name(head)
+        person = Practitioner(name, split_credentials(tail), clean_role(tail)) if name else None
+    if person is None or not is_clinical(person):
+        return None
+    if role:
+        person.role = role
+    return person
+
+
+def merge_people(people: Sequence[Practitioner]) -> list[Practitioner]:
+    """People listed more than once on one page (the medical director also in the team list) as one entry each:
+    credentials united, the first role kept."""
+    found: dict[str, Practitioner] = {}
+    for p in people:
+        have = found.get(p.key)
+        if have is None:
+            found[p.key] = Practitioner(p.name, list(p.credentials), p.role, p.npi)
+            continue
+        have.credentials += [c for c in p.credentials if c not in have.credentials]
+        have.role = have.role or p.role
+        have.npi = have.npi or p.npi
+    return list(found.values())
