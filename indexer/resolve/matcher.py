@@ -5,16 +5,20 @@ Clinic rules, strongest first: same valid NPI at a compatible place (a chain pri
 location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly
 different, or the same known street: a solo practice listed under the person's name); the same registered domain
 of the website (the site a directory links to) at a compatible street in the same ZIP or city;
-fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. Two valid, different NPIs never
-merge. Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
+fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. A street printed with or without
+its suite is the same place; a shared phone at another street is another branch of a chain (a shared
+call-centre line), never the same location. Two valid, different NPIs never merge. A practitioner listing may
+join its practice (see :mod:`indexer.resolve.solo`). Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
 state with an overlapping credential category and no conflicting NPI.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -61,11 +65,23 @@ def _same_known_street(a: str, b: str) -> bool:
     return bool(a and b) and same_place(a, b)
 
 
+_UNIT = re.compile(r"\s(?:ste|unit|apt|bldg|fl|rm)\b.*$")
+
+
+@lru_cache(maxsize=65536)
+def _building(street: str) -> str:
+    """A street key without its unit: "4400 westheimer rd ste 300" -> "4400 westheimer rd"."""
+    return _UNIT.sub("", street)
+
+
 def same_place(a: str, b: str) -> bool:
-    """Street keys that may be the same location (an unknown street is compatible with any)."""
+    """Street keys that may be the same location (an unknown street is compatible with any): the same house
+    number and street, whether or not a suite is printed ("4400 Westheimer Rd Ste 300" / "4400 Westheimer Rd")."""
     if not a or not b:
         return True
-    return _house_number(a) == _house_number(b) and fuzz.ratio(a, b) >= STREET_MIN
+    if _house_number(a) != _house_number(b):
+        return False
+    return fuzz.ratio(a, b) >= STREET_MIN or fuzz.ratio(_building(a), _building(b)) >= STREET_MIN
 
 
 class ClinicIndex:
@@ -77,12 +93,13 @@ class ClinicIndex:
         self._npis: set[str] = set()
         self._cities: set[tuple[str, str]] = set()
         self._pids: set[int] = set()
+        self._names: dict[int, str] = {}
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
+        """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
+        practice)."""
         zips, npis, cities = set(), set(), set()
         for r in records:
-            if r.kind != "clinic":
-                continue
             if r.zip and r.zip not in self._zips:
                 zips.add(r.zip)
             if (n := valid_npi(r.npi)) and n not in self._npis:
@@ -117,8 +134,13 @@ class ClinicIndex:
     def pids(self) -> set[int]:
         return self._pids
 
+    def name_of(self, pid: int) -> str:
+        """Match name of a clinic of the index."""
+        return self._names.get(pid, "")
+
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
+        self._names[e.pid] = e.name
         if e.npi:
             self.by_npi[e.npi].append(e)
         if e.zip:
@@ -126,9 +148,10 @@ class ClinicIndex:
         if e.city:
             self.by_city[e.city].append(e)
 
-    def match(self, r: ProviderItem, lone_npi: bool = False) -> tuple[int, str, float] | None:
-        """``lone_npi``: an NPI carried by exactly one clinic matches it wherever the record says it is (the
-        registry's addresses are often mailing addresses)."""
+    def match(self, r: ProviderItem, registry: bool = False) -> tuple[int, str, float] | None:
+        """``registry``: the record's address is often a mailing address (a registry's): an NPI carried by
+        exactly one clinic matches it wherever the record says it is, and a shared phone in the same ZIP needs
+        no compatible street."""
         npi = valid_npi(r.npi)
         street = street_key(r.address.street if r.address else None)
         if npi:
@@ -136,7 +159,7 @@ class ClinicIndex:
             for e in same:
                 if same_place(street, e.street):
                     return e.pid, "npi", 1.0
-            if lone_npi and len(same) == 1:
+            if registry and len(same) == 1:
                 return same[0].pid, "npi", 1.0
         block = self.by_zip.get(r.zip, []) if r.zip else (
             self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
@@ -149,7 +172,8 @@ class ClinicIndex:
                 continue
             name_score = fuzz.token_set_ratio(r.match_name, e.name)
             shared_phone = bool(r.zip and phones and phones & e.phones)
-            if shared_phone and (name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
+            if shared_phone and (registry or same_place(street, e.street)) and (
+                    name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
                 # A solo practitioner's practice listed under the person's name shares phone and street.
                 cand = (e.pid, "phone_zip", 0.95)
                 if best is None or best[1] != "phone_zip":
@@ -161,7 +185,8 @@ class ClinicIndex:
                     best = (e.pid, "website", 0.9)
                 continue
             if street and e.street and name_score >= NAME_MIN and _house_number(street) == _house_number(e.street):
-                street_score = fuzz.ratio(street, e.street)
+                street_score = max(fuzz.ratio(street, e.street),
+                                   fuzz.ratio(_building(street), _building(e.street)))
                 if street_score >= STREET_MIN:
                     score = round((name_score + street_score) / 200.0, 3)
                     if best is None or (best[1] == "name_address" and score > best[2]):
@@ -172,8 +197,10 @@ class ClinicIndex:
         """Give entries created in this batch their real ids (they were added with temporary negative ids)."""
         for e in entries:
             if e.pid < 0:
+                self._names.pop(e.pid, None)
                 e.pid = mapping[e.pid]
                 self._pids.add(e.pid)
+                self._names[e.pid] = e.name
 
     def entry_for(self, pid: int, r: ProviderItem) -> ClinicEntry:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
