@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -263,7 +263,10 @@ class BatchResolver:
             rec = records[obs.id]
             if rec.kind != "practitioner" or obs.source_id in self.evidence_only or known(obs, None):
                 continue
-            if (m := self.clinics.match(rec)) is not None:
+            m = self.clinics.match(rec)
+            if m is None and rec.npi:  # a person's own NPI is no conflict with the practice's
+                m = self.clinics.match(replace(rec, npi=None))
+            if m is not None:
                 found[obs.id] = (final_id(m[0], self.merged), m[1])
         if not found:
             return {}

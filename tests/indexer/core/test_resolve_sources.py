@@ -180,3 +180,15 @@ def test_a_moderator_splits_a_solo_practice_merge(db: Database, index) -> None: 
     with db.session() as s:
         link = s.scalar(select(MatchLink).where(MatchLink.observation_id == obs, MatchLink.mention_key.is_(None)))
         assert (link.provider_id, link.rule, link.pinned) == (new_id, "moderator", True)
+
+
+def test_a_persons_npi_is_no_conflict_with_the_practices(db: Database, index) -> None:  # type: ignore[no-untyped-def]
+    from tests.indexer.core.test_registry_policy import npi
+    crawl(db, "clinic_site", [item(**PRACTICE, npi=npi("155555551"), practitioners=[
+        {"name": "Sam Patel", "credentials": ["PMHNP-BC"], "role": None, "npi": npi("166666661")}])])
+    crawl(db, "directory:a", [item(name="Sam Patel", kind="practitioner", credentials=["PMHNP-BC"],
+                                   npi=npi("166666661"), source_url="https://dir.test/patel",
+                                   phones=["828-555-0106"], address=ASHEVILLE)])
+    index()
+    assert len(providers(db, "clinic")) == 1 and len(providers(db, "practitioner")) == 1
+    assert ("solo_practice", "", "clinic") in links(db)
