@@ -230,7 +230,7 @@ class BatchResolver:
         def match() -> tuple[int, str, float] | None:
             if practice is not None:
                 return practice()
-            found = self.people.match(prac, clinic_id, region)
+            found = self.people.match(prac, clinic_id, region, rec.zip)
             if found is None and not create and (npi := valid_npi(prac.npi)):
                 solo = self.clinics.by_npi.get(npi, [])
                 if len(solo) == 1:  # a solo practice listed under its owner's NPI
@@ -250,7 +250,7 @@ class BatchResolver:
             res.rules[new[0]] += 1
             self._link(ppid, obs, mkey, new[0], new[1], new[2], ppid if new[0] != "new" else None)
         if ppid not in self.clinics.pids:
-            self.people.note(ppid, prac, clinic_id, region)
+            self.people.note(ppid, prac, clinic_id, region, rec.zip)
         res.affected.add(ppid)
         return ppid
 

@@ -9,7 +9,8 @@ fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. A 
 its suite is the same place; a shared phone at another street is another branch of a chain (a shared
 call-centre line), never the same location. Two valid, different NPIs never merge. A practitioner listing may
 join its practice (see :mod:`indexer.resolve.solo`). Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
-state with an overlapping credential category and no conflicting NPI.
+state with an overlapping credential category and no conflicting NPI; same full name in the same ZIP with no
+conflicting NPI or licence (one side may print no credential).
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ class PractitionerIndex:
     def __init__(self) -> None:
         self.by_npi: dict[str, PersonEntry] = {}
         self.by_name_state: dict[tuple[str, str], list[PersonEntry]] = defaultdict(list)
+        self.by_name_zip: dict[tuple[str, str], list[PersonEntry]] = defaultdict(list)
         self.by_clinic: dict[tuple[int, str], PersonEntry] = {}
         self._temp_clinic_keys: list[tuple[int, str]] = []
         self._keys: set[str] = set()
@@ -235,7 +237,7 @@ class PractitionerIndex:
             if (n := valid_npi(npi)) and n not in self._npis:
                 npis.add(n)
         clinics = {c for c in clinic_ids if c > 0 and c not in self._clinics}
-        base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region).where(
+        base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region, Provider.postal_code).where(
             Provider.kind == "practitioner", Provider.status != "merged")
         new_ids: list[int] = []
         for chunk in _chunks(keys):
@@ -268,19 +270,23 @@ class PractitionerIndex:
         for row in rows:
             if row.id in self._entries:
                 continue
-            self.add(row.id, row.match_name or "", row.region, row.npi, set())
+            self.add(row.id, row.match_name or "", row.region, row.npi, set(), row.postal_code)
             added.append(row.id)
         return added
 
-    def add(self, pid: int, key: str, region: str | None, npi: str | None, cats: set[str]) -> None:
+    def add(self, pid: int, key: str, region: str | None, npi: str | None, cats: set[str],
+            zip_code: str | None = None) -> None:
         entry = PersonEntry(pid, valid_npi(npi), cats)
         self._entries[pid] = entry
         if entry.npi:
             self.by_npi.setdefault(entry.npi, entry)
         if region:
             self.by_name_state[(key, region)].append(entry)
+        if zip_code:
+            self.by_name_zip[(key, zip_code)].append(entry)
 
-    def match(self, p: Practitioner, clinic_id: int | None, region: str | None) -> tuple[int, str, float] | None:
+    def match(self, p: Practitioner, clinic_id: int | None, region: str | None,
+              zip_code: str | None = None) -> tuple[int, str, float] | None:
         npi = valid_npi(p.npi)
         if npi and npi in self.by_npi:
             return self.by_npi[npi].pid, "npi", 1.0
@@ -295,14 +301,20 @@ class PractitionerIndex:
                     continue
                 if e.cats & cats:
                     return e.pid, "name_state", 0.85
+        if zip_code:  # the same full name in the same ZIP: one person unless their licences disagree
+            for e in self.by_name_zip.get((p.key, zip_code), []):
+                if (npi and e.npi and e.npi != npi) or (cats and e.cats and not cats & e.cats):
+                    continue
+                return e.pid, "name_zip", 0.8
         return None
 
-    def note(self, pid: int, p: Practitioner, clinic_id: int | None, region: str | None) -> None:
+    def note(self, pid: int, p: Practitioner, clinic_id: int | None, region: str | None,
+             zip_code: str | None = None) -> None:
         """Remember a practitioner resolved in this batch (new or matched) for later observations."""
         entry = self._entries.get(pid)
         cats = {c for c in map(category, p.credentials) if c}
         if entry is None:
-            self.add(pid, p.key, region, p.npi, cats)
+            self.add(pid, p.key, region, p.npi, cats, zip_code)
         else:
             entry.cats |= cats
             if (n := valid_npi(p.npi)) and not entry.npi:
@@ -310,6 +322,8 @@ class PractitionerIndex:
                 self.by_npi.setdefault(n, entry)
             if region and entry not in self.by_name_state[(p.key, region)]:
                 self.by_name_state[(p.key, region)].append(entry)
+            if zip_code and entry not in self.by_name_zip[(p.key, zip_code)]:
+                self.by_name_zip[(p.key, zip_code)].append(entry)
         if clinic_id is not None and (clinic_id, p.key) not in self.by_clinic:
             self.by_clinic[(clinic_id, p.key)] = self._entries[pid]
             if clinic_id < 0:

@@ -3,6 +3,7 @@ merge when the evidence says so and stay apart otherwise."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from indexer.db import Database
@@ -192,3 +193,15 @@ def test_a_persons_npi_is_no_conflict_with_the_practices(db: Database, index) ->
     index()
     assert len(providers(db, "clinic")) == 1 and len(providers(db, "practitioner")) == 1
     assert ("solo_practice", "", "clinic") in links(db)
+
+
+@pytest.mark.parametrize(("listed", "people"), [(["MD"], 1), ([], 1), (["LCSW"], 2)])
+def test_the_same_persons_name_in_the_same_zip(db: Database, index, listed: list[str], people: int) -> None:  # type: ignore[no-untyped-def]
+    # A solo practitioner's own website read as a person's (no credential printed) and the directory's listing.
+    crawl(db, "clinic_site", [item(name="Jane Roe", kind="practitioner", source_url="https://janeroe.test/",
+                                   credentials=["MD"] if people == 2 else [], address=ASHEVILLE)])
+    crawl(db, "directory:a", [item(name="Jane Roe", kind="practitioner", credentials=listed,
+                                   source_url="https://dir.test/roe", address=addr(None, "Asheville", "NC", "28801"))])
+    index()
+    assert len(providers(db, "practitioner")) == people
+    assert ("name_zip" in {r for r, _m, _k in links(db)}) == (people == 1)
