@@ -30,6 +30,7 @@ from indexer import audit, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
 from indexer.publish import publish_outbox
+from indexer.resolve.rules import rule_label
 from web.auth.accounts import role_required
 from web.auth.forms import PostForm
 from web.extensions import get_db, get_search
@@ -121,7 +122,7 @@ def review(pid: int) -> str:
         forms = {"approve": ApproveForm(), "reject": RejectForm(), "edit": EditFieldForm(),
                  "unset": ClearOverrideForm(), "merge": MergeForm(), "split": _split_form(p, ctx.observations),
                  "hide": HideReviewForm(), "resolve": ResolveFlagForm(), "post": PostForm()}
-        return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms)
+        return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms, rule_label=rule_label)
 
 
 def _back(pid: int) -> str:
