@@ -36,6 +36,7 @@ from kdir.common.taxonomy import category
 NAME_MIN = 88.0
 STREET_MIN = 90.0
 PHONE_NAME_MIN = 50.0
+NAME_AREA_MIN = 95.0
 
 
 @dataclass
@@ -85,6 +86,17 @@ def same_place(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= STREET_MIN or fuzz.ratio(_building(a), _building(b)) >= STREET_MIN
 
 
+def _name_area(name: str, street: str, block: list[ClinicEntry]) -> tuple[int, str, float] | None:
+    """The same name (ratio >= 95, not a part of it: "Evergreen" is not "Evergreen Boston") in the same ZIP or
+    city when one side prints no street, and only one such clinic there (two are branches of a chain)."""
+    if not name:
+        return None
+    found = [e for e in block if (not street or not e.street) and fuzz.ratio(name, e.name) >= NAME_AREA_MIN]
+    if len({e.pid for e in found}) != 1:
+        return None
+    return found[0].pid, "name_area", 0.8
+
+
 class ClinicIndex:
     def __init__(self) -> None:
         self.by_npi: dict[str, list[ClinicEntry]] = defaultdict(list)
@@ -93,16 +105,19 @@ class ClinicIndex:
         self._zips: set[str] = set()
         self._npis: set[str] = set()
         self._cities: set[tuple[str, str]] = set()
+        self._zipless_cities: set[str] = set()
         self._pids: set[int] = set()
         self._names: dict[int, str] = {}
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
         """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
         practice)."""
-        zips, npis, cities = set(), set(), set()
+        zips, npis, cities, zipless = set(), set(), set(), set()
         for r in records:
             if r.zip and r.zip not in self._zips:
                 zips.add(r.zip)
+            if r.zip and r.address and r.address.city and r.address.city not in self._zipless_cities:
+                zipless.add(r.address.city)
             if (n := valid_npi(r.npi)) and n not in self._npis:
                 npis.add(n)
             if not r.zip and r.address and r.address.city and r.address.region:
@@ -118,6 +133,9 @@ class ClinicIndex:
             self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
         for chunk in _chunks(c for c, _r in cities):
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk))))
+        for chunk in _chunks(zipless):  # listings printed without a ZIP, in the cities of these records
+            self._add_rows(session.execute(base.where(Provider.city.in_(chunk), Provider.postal_code.is_(None))))
+        self._zipless_cities |= zipless
         self._zips |= zips
         self._npis |= npis
         self._cities |= cities
@@ -162,9 +180,10 @@ class ClinicIndex:
                     return e.pid, "npi", 1.0
             if registry and len(same) == 1:
                 return same[0].pid, "npi", 1.0
-        block = self.by_zip.get(r.zip, []) if r.zip else (
-            self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
-            and r.address.region else [])
+        city = self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city \
+            and r.address.region else []
+        # The same ZIP, with the listings of the same city printed without one; the same city without a ZIP.
+        block = [*self.by_zip.get(r.zip, []), *(e for e in city if not e.zip)] if r.zip else city
         phones = set(r.phones)
         domain = registered_domain(r.website)
         best: tuple[int, str, float] | None = None
@@ -172,7 +191,7 @@ class ClinicIndex:
             if npi and e.npi and npi != e.npi:
                 continue
             name_score = fuzz.token_set_ratio(r.match_name, e.name)
-            shared_phone = bool(r.zip and phones and phones & e.phones)
+            shared_phone = bool(phones and phones & e.phones)
             if shared_phone and (registry or same_place(street, e.street)) and (
                     name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
                 # A solo practitioner's practice listed under the person's name shares phone and street.
@@ -192,6 +211,8 @@ class ClinicIndex:
                     score = round((name_score + street_score) / 200.0, 3)
                     if best is None or (best[1] == "name_address" and score > best[2]):
                         best = (e.pid, "name_address", score)
+        if best is None and not registry:
+            best = _name_area(r.match_name, street, block)
         return best
 
     def remap(self, mapping: dict[int, int], entries: list[ClinicEntry]) -> None:

@@ -205,3 +205,38 @@ def test_the_same_persons_name_in_the_same_zip(db: Database, index, listed: list
     index()
     assert len(providers(db, "practitioner")) == people
     assert ("name_zip" in {r for r, _m, _k in links(db)}) == (people == 1)
+
+
+@pytest.mark.parametrize("directory_first", [True, False])
+def test_a_directory_printing_no_zip(db: Database, index, directory_first: bool) -> None:  # type: ignore[no-untyped-def]
+    site = [item(name="Bayou Mind Ketamine Clinic", source_url="https://bayoumind.test/", address=HOUSTON,
+                 phones=["713-555-0140"])]
+    entry = [item(name="Bayou Mind Ketamine", source_url="https://dir.test/bayou", phones=["(713) 555-0140"],
+                  address=addr(None, "Houston", "TX", None))]
+    for source, items in (("directory:a", entry), ("clinic_site", site))[::1 if directory_first else -1]:
+        crawl(db, source, items)
+        index()  # separate runs: the second listing must still find the first
+    assert len(providers(db)) == 1
+    assert rules(db) == ["new", "phone_zip"]
+
+
+def test_the_same_name_where_one_side_prints_no_street(db: Database, index) -> None:  # type: ignore[no-untyped-def]
+    crawl(db, "clinic_site", [item(name="Gulf Coast Ketamine Center", source_url="https://gck.test/",
+                                   address=HOUSTON, phones=["713-555-0100"])])
+    crawl(db, "directory:a", [item(name="Gulf Coast Ketamine Center, LLC", source_url="https://dir.test/g",
+                                   address=addr(None, "Houston", "TX", "77027"), phones=[])])
+    index()
+    assert len(providers(db)) == 1
+    assert rules(db) == ["name_area", "new"]
+
+
+def test_the_same_name_without_a_street_at_a_chain_with_two_branches_stays_apart(db: Database, index) -> None:  # type: ignore[no-untyped-def]
+    crawl(db, "clinic_site", [
+        item(name="Evergreen Ketamine Centers", source_url="https://eg.test/a", phones=["617-555-0105"],
+             address=addr("45 Tremont St", "Boston", "MA", "02108")),
+        item(name="Evergreen Ketamine Centers", source_url="https://eg.test/b", phones=["617-555-0106"],
+             address=addr("10 Park Plaza", "Boston", "MA", "02108"))])
+    crawl(db, "directory:a", [item(name="Evergreen Ketamine Centers", source_url="https://dir.test/eg",
+                                   address=addr(None, "Boston", "MA", "02108"), phones=[])])
+    index()
+    assert len(providers(db)) == 3
