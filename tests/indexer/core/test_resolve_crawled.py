@@ -66,7 +66,7 @@ class Site:
 
 @dataclass(frozen=True)
 class Pair:
-    rule: str  # the rule that must join them, or "apart"
+    rule: str  # the rule that must join them, "apart", or "person" (the listing joins the person the site names)
     site: Site
     entry: Entry
 
@@ -105,6 +105,17 @@ PAIRS: dict[str, Pair] = {
                                        team=("Sam Patel, PMHNP-BC \u2013 Founder and Psychiatric Nurse Practitioner",)),
                  Entry("Sam Patel, PMHNP-BC", Place("56 College St Ste 4", "Asheville", "NC", "28801"),
                        phone="(828) 555-0106", kind="Individual provider")),
+    # The same name where the directory prints no street (nor phone, nor link).
+    "no_street": Pair("name_area", Site("Harborview Psychiatry, PLLC", Place("720 Third Ave, Suite 1100", "Seattle",
+                                                                            "WA", "98104"), "206-555-0108"),
+                      Entry("Harborview Psychiatry", Place("", "Seattle", "WA", "98104"))),
+    # A person listed at a group practice (same phone and street): the person, never the practice.
+    "group_member": Pair("person", Site("Lakeview Ketamine Group", Place("300 S 4th Street, Suite 1200", "Las Vegas",
+                                                                        "NV", "89101"), "702-555-0112",
+                                        team=("Dr. Jane Roe, MD – Medical Director", "Ann Lee, LCSW",
+                                              "Tom Fox, CRNA")),
+                         Entry("Jane Roe, MD", Place("300 S 4th St Ste 1200", "Las Vegas", "NV", "89101"),
+                               phone="702-555-0112", kind="Individual provider")),
     # The same name in another state: a look-alike.
     "other_state": Pair("apart", Site("Lakeside Ketamine Clinic", Place("210 Main Street", "Madison", "WI", "53703"),
                                       "608-555-0150"),
@@ -245,6 +256,14 @@ def test_pair(indexed: Indexed, key: str) -> None:
     if pair.rule == "apart":
         assert entry_provider != site_provider, (key, entry_rule, site_rule)
         assert {entry_rule, site_rule} == {"new"}
+    elif pair.rule == "person":  # the listing is the person the practice names, not the practice
+        assert entry_provider != site_provider and site_rule == "new", (key, entry_rule, site_rule)
+        with indexed.db.session() as s:
+            person = s.get(Provider, entry_provider)
+            assert person.kind == "practitioner"
+            named = s.scalars(select(MatchLink.provider_id).where(MatchLink.observation_id == site_obs,
+                                                                  MatchLink.mention_key == f"p:{person.match_name}"))
+            assert list(named) == [entry_provider]
     else:
         assert entry_provider == site_provider, (key, entry_rule, site_rule)
         assert {entry_rule, site_rule} == {"new", pair.rule}, key
@@ -255,8 +274,8 @@ def test_pair(indexed: Indexed, key: str) -> None:
 def test_every_pair_is_one_clinic_or_two(indexed: Indexed) -> None:
     with indexed.db.session() as s:
         clinics = s.scalars(select(Provider.name).where(Provider.kind == "clinic")).all()
-    merged = sum(1 for p in PAIRS.values() if p.rule != "apart")
-    assert len(clinics) == merged + 2 * (len(PAIRS) - merged), sorted(clinics)
+    apart = sum(1 for p in PAIRS.values() if p.rule == "apart")
+    assert len(clinics) == len(PAIRS) + apart, sorted(clinics)  # a person's listing is no clinic
 
 
 def _claims(ix: Indexed, name: str) -> list[tuple[str, str | None, str, str | None]]:
