@@ -11,6 +11,7 @@ from importlib import resources
 
 from kdir.common.geo import city_in_state
 from kdir.common.record import Practitioner
+from kdir.common.us_states import state_code
 
 
 def _load_credentials() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -331,13 +332,29 @@ def practitioner_from_parts(
     return Practitioner(name=cleaned, credentials=creds, role=role, npi=npi)
 
 
+_LAST_FIRST = re.compile(rf"^(?P<last>{_TOK}(?:-{_TOK})?),\s*(?P<first>{_TOK}(?:\s+[{_UP}]\.?)?)(?P<rest>(?:[\s,].*)?)$")
+
+
+def _first_last(text: str) -> str:
+    """"Roe, Jane Q., MD" (as registries and some directories print a name) -> "Jane Q. Roe, MD"; any other
+    text as it is."""
+    m = _LAST_FIRST.match(text)
+    if m is None:
+        return text
+    rest = m.group("rest").strip(" ,")
+    if (rest and not split_credentials(rest)) or state_code(m.group("first").split()[0]):
+        return text  # "Roe, Jane, Front Desk"; "Austin, Texas" is a place
+    return f"{m.group('first')} {m.group('last')}" + (f", {rest}" if rest else "")
+
+
 def practitioner_from_text(text: str, *, role: str | None = None) -> Practitioner | None:
     """One person printed as one string, as directories list them: "Sam Patel, PMHNP-BC", "Dr. Jane Roe, MD,
     PhD, Medical Director", "Jane Roe" (no credentials). ``role`` is the role the page gives the person (a
     "Medical director:" field); a role printed after the name is used otherwise."""
     if not isinstance(text, str) or not text.strip():
         return None
-    found = find_practitioners([text.strip()])
+    text = _first_last(text.strip())
+    found = find_practitioners([text])
     person = found[0] if len(found) == 1 else None
     if person is None:  # no credential and no "Dr": a plain name, perhaps with a role ("Jane Roe, Therapist")
         parts = re.split(r"\s*(?:,|\||\u2013|\u2014|\s-\s)\s*", text.strip(), maxsplit=1)

@@ -103,6 +103,9 @@ def test_bilingual_role_keeps_the_english_part() -> None:
     ("Bego\u00f1a Ib\u00e1\u00f1ez, LPCC", None, ("Bego\u00f1a Ib\u00e1\u00f1ez", ["LPCC"], None)),
     ("Jane Roe", None, ("Jane Roe", [], None)),
     ("Lee Park, LPC-A, NCC", None, ("Lee Park", ["LPC-A", "NCC"], None)),
+    ("Roe, Jane Q., M.D.", None, ("Jane Q. Roe", ["MD"], None)),
+    ("Smith-Jones, Ann, LCSW", None, ("Ann Smith-Jones", ["LCSW"], None)),
+    ("Roe, Jane", None, ("Jane Roe", [], None)),
 ])
 def test_practitioner_from_text(text: str, role: str | None, expected: tuple) -> None:
     p = practitioner_from_text(text, role=role)
@@ -113,6 +116,8 @@ def test_practitioner_from_text_refuses_what_is_no_person() -> None:
     assert practitioner_from_text("") is None
     assert practitioner_from_text("Ketamine Wellness Center") is None
     assert practitioner_from_text("Jane Roe, Front Desk Coordinator") is None
+    assert practitioner_from_text("Austin, Texas") is None
+    assert practitioner_from_text("Patel, PMHNP-BC") is None
 
 
 def test_merge_people_keeps_one_entry_per_person() -> None:
