@@ -13,13 +13,14 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db.fastwrite import ids_in, insert_rows
-from indexer.db.models import Affiliation, MatchLink, Provider
+from indexer.db.models import Affiliation, MatchLink, Provider, Source
 from indexer.observation import valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
 from indexer.resolve.solo import RULE as SOLO_RULE
-from indexer.resolve.solo import is_own_practice, named_people
+from indexer.resolve.solo import WEBSITE_KIND, is_own_practice, named_people, same_person_key
+from kdir.common.domains import registered_domain
 from kdir.common.record import Practitioner, ProviderItem
 
 _EMPTY_ROW: dict[str, Any] = {c.key: None for c in Provider.__table__.columns}
@@ -274,11 +275,20 @@ class BatchResolver:
         for obs in rows:  # the people this batch's clinic listings name
             if (pid := clinic_of.get(obs.id)) and obs.source_id not in self.evidence_only:
                 named[pid].update(p.key for p in records[obs.id].practitioners)
+        websites = set(self.s.scalars(select(Source.id).where(Source.kind == WEBSITE_KIND)))
+        source_of = {obs.id: obs.source_id for obs in rows}
         out: dict[int, tuple[int, bool]] = {}
         for oid, (pid, rule) in found.items():
             rec = records[oid]
-            out[oid] = (pid, is_own_practice(rec.name or "", rec.match_name, self.clinics.name_of(pid),
-                                             named.get(pid, set()), rule))
+            own = is_own_practice(rec.name or "", rec.match_name, self.clinics.name_of(pid), named.get(pid, set()),
+                                  rule)
+            # The person's own website (read as a person's) is that practice's when the practice's listing links
+            # to it or prints its NPI, and names nobody else.
+            domain = registered_domain(rec.website)
+            linked = rule == "npi" or (domain is not None and domain == self.clinics.domain_of(pid))
+            own = own or (source_of[oid] in websites and linked
+                          and all(same_person_key(rec.match_name, k) for k in named.get(pid, set())))
+            out[oid] = (pid, own)
         return out
 
     def _linked_kinds(self, rows: list[ObsRow], records: dict[int, ProviderItem], by_obs: dict,  # type: ignore[type-arg]

@@ -107,7 +107,7 @@ class ClinicIndex:
         self._cities: set[tuple[str, str]] = set()
         self._zipless_cities: set[str] = set()
         self._pids: set[int] = set()
-        self._names: dict[int, str] = {}
+        self._by_pid: dict[int, ClinicEntry] = {}
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
         """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
@@ -155,11 +155,17 @@ class ClinicIndex:
 
     def name_of(self, pid: int) -> str:
         """Match name of a clinic of the index."""
-        return self._names.get(pid, "")
+        e = self._by_pid.get(pid)
+        return e.name if e else ""
+
+    def domain_of(self, pid: int) -> str | None:
+        """Registered domain of the website of a clinic of the index."""
+        e = self._by_pid.get(pid)
+        return e.domain if e else None
 
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
-        self._names[e.pid] = e.name
+        self._by_pid[e.pid] = e
         if e.npi:
             self.by_npi[e.npi].append(e)
         if e.zip:
@@ -219,10 +225,10 @@ class ClinicIndex:
         """Give entries created in this batch their real ids (they were added with temporary negative ids)."""
         for e in entries:
             if e.pid < 0:
-                self._names.pop(e.pid, None)
+                self._by_pid.pop(e.pid, None)
                 e.pid = mapping[e.pid]
                 self._pids.add(e.pid)
-                self._names[e.pid] = e.name
+                self._by_pid[e.pid] = e
 
     def entry_for(self, pid: int, r: ProviderItem) -> ClinicEntry:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None

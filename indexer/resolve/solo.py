@@ -7,6 +7,12 @@ website at a compatible street, its name at the same street) **and** the practic
 practice names this person and nobody else, or its name carries the person's surname, or it names nobody and
 the evidence is the person's own NPI or name. A person listed at a group practice stays a person of their own
 (found again by name at that practice), never the practice itself.
+
+The other way round, a website read as a person's (a solo practitioner's own site) joins the practice a
+directory lists when the directory's entry links to that website or prints its NPI, and names nobody else: the
+website is the person's, so the practice it belongs to is theirs (a shared phone is not enough: a therapist's
+own site may print the group practice's line). Both must be indexed in one run -- a directory crawl that
+follows the websites does -- or the website, first indexed alone, stays a person.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from indexer.db.models import Affiliation, Provider
 from kdir.common.names import fold_name_part, parse_person, same_person_name
 
 RULE = "solo_practice"
+#: the source kind of clinic websites
+WEBSITE_KIND = "clinic_site"
 
 
 def named_people(session: Session, clinic_ids: Iterable[int]) -> dict[int, set[str]]:

@@ -240,3 +240,25 @@ def test_the_same_name_without_a_street_at_a_chain_with_two_branches_stays_apart
                                    address=addr(None, "Boston", "MA", "02108"), phones=[])])
     index()
     assert len(providers(db)) == 3
+
+
+@pytest.mark.parametrize(("linked", "merged"), [(True, True), (False, False)])
+def test_a_practice_listed_by_a_directory_and_the_persons_own_website(db: Database, index, linked: bool,
+                                                                    merged: bool) -> None:  # type: ignore[no-untyped-def]
+    # The website is read as a person's (a solo practitioner's own site); the directory lists the practice.
+    site = item(name="Sam Patel", kind="practitioner", credentials=["PMHNP-BC"], source_url="https://sampatel.test/",
+                website="https://sampatel.test/", phones=["828-555-0106"], address=ASHEVILLE)
+    entry = item(name="Blue Ridge Ketamine Psychotherapy", source_url="https://dir.test/brkp", phones=["828-555-0106"],
+                 website="https://www.sampatel.test/about" if linked else None, address=ASHEVILLE)
+    from indexer.storage import ObservationStore
+    store = ObservationStore(db.factory)
+    run = store.start_run("directory:a", "directory", kind="directory")
+    store.store(run, entry)
+    store.finish_run(run)
+    run = store.start_run("clinic_site", "clinic_site", kind="clinic_site")
+    store.store(run, site)
+    store.finish_run(run)
+    index()
+    assert len(providers(db, "clinic")) == 1
+    assert len(providers(db, "practitioner")) == 1
+    assert (("solo_practice", "", "clinic") in links(db)) == merged
