@@ -62,6 +62,7 @@ class Site:
     phone: str
     npi: str | None = None
     team: tuple[str, ...] = ()
+    person: bool = False  # a solo practitioner's own site (schema.org Physician, no organisation)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ PAIRS: dict[str, Pair] = {
                                               "Tom Fox, CRNA")),
                          Entry("Jane Roe, MD", Place("300 S 4th St Ste 1200", "Las Vegas", "NV", "89101"),
                                phone="702-555-0112", kind="Individual provider")),
+    # The other way round: the directory lists the practice and links to the practitioner's own website.
+    "own_site": Pair("solo_practice", Site("Dr. Maya Lind, MD", Place("1200 N Lake Shore Drive, Suite 5", "Chicago",
+                                                                      "IL", "60610"), "312-555-0170", person=True),
+                     Entry("Northshore Ketamine Psychiatry", Place("1200 N Lake Shore Dr Ste 5", "Chicago", "IL",
+                                                                   "60610"), phone="(312) 555-0170", link="/")),
     # The same name in another state: a look-alike.
     "other_state": Pair("apart", Site("Lakeside Ketamine Clinic", Place("210 Main Street", "Madison", "WI", "53703"),
                                       "608-555-0150"),
@@ -136,7 +142,8 @@ def _esc(text: str) -> str:
 
 def _site_routes(site: Site) -> dict[str, str]:
     p = site.place
-    ld = {"@context": "https://schema.org", "@type": "MedicalClinic", "name": site.name, "telephone": site.phone,
+    ld = {"@context": "https://schema.org", "@type": "Physician" if site.person else "MedicalClinic",
+          "name": site.name, "telephone": site.phone,
           "address": {"@type": "PostalAddress", "streetAddress": p.street, "addressLocality": p.city,
                       "addressRegion": p.state, "postalCode": p.zip}}
     team = "".join(f"<p>{_esc(x)}</p>" for x in site.team)
