@@ -16,7 +16,3 @@ RULE_LABELS: dict[str, str] = {
     "moderator": "Moderator's decision",
 }
 
-
-def rule_label(rule: str) -> str:
-    """"phone_zip" -> "Same phone in the same ZIP" (an unknown rule is shown as it is)."""
-    return RULE_LABELS.get(rule, rule)
