@@ -1,6 +1,7 @@
-"""Generate crawler/extract/data/credentials.csv: the credentials a US clinician prints after their name.
+"""Generate kdir/common/data/credentials.csv: the credentials a US clinician prints after their name, and for those
+the NPI registry check can test, the kind of provider they claim (``category``, see ``kdir.common.taxonomy``).
 
-Sources (see crawler/extract/data/SOURCE.md):
+Sources (see kdir/common/data/SOURCE.md):
 * HL7 table 0360 "Degree/License/Certificate" (http://terminology.hl7.org/CodeSystem/v2-0360), read from the
   expansion printed in an HL7 FHIR implementation guide page (Da Vinci PDEX Plan-Net,
   ValueSet-SpecialtyAndDegreeLicenseCertificateVS, markdown rendering): the health degrees and licences only.
@@ -11,7 +12,7 @@ Sources (see crawler/extract/data/SOURCE.md):
   licence title used by state boards, with the NUCC classification it belongs to.
 
     python scripts/gen_credentials.py ValueSet-SpecialtyAndDegreeLicenseCertificateVS.md > \\
-        crawler/extract/data/credentials.csv
+        kdir/common/data/credentials.csv
 """
 
 from __future__ import annotations
@@ -112,6 +113,16 @@ SUFFIXES: tuple[tuple[str, str], ...] = (
     ("C", "certified / clinical"), ("BC", "board certified"), ("R", "registered / reimbursable"),
     ("P", "provisional"), ("CP", "clinical practice"),
 )
+#: credential -> the kind of provider it claims, as the registry check reads it (``kdir.common.taxonomy``: each
+#: category has the NUCC taxonomy codes that fit it). Credentials without one (RN, PhD, MSW, LMSW, ...) are looked
+#: up by name without a taxonomy check; a suffixed form ("PMHNP-BC", "LPC-A") claims what its licence claims.
+CATEGORIES: dict[str, str] = {
+    "MD": "physician", "DO": "physician",
+    "NP": "np", "FNP": "np", "APRN": "np", "CNP": "np", "DNP": "np", "PMHNP": "psych_np", "CRNA": "crna",
+    "PA": "pa", "LCSW": "social_worker", "LICSW": "social_worker", "LISW": "social_worker",
+    "LPC": "counselor", "LMHC": "counselor", "LCPC": "counselor", "LPCC": "counselor",
+    "LMFT": "mft", "MFT": "mft", "PsyD": "psychologist", "LP": "psychologist",
+}
 #: classifications named in other NUCC groupings than those printed on the IG page (physician specialties)
 _NUCC_ALSO = {"Psychiatry & Neurology", "Addiction Medicine", "Anesthesiology", "Emergency Medicine",
               "Family Medicine", "Preventive Medicine", "Nurse Anesthetist, Certified Registered"}
@@ -131,20 +142,24 @@ def main(path: str) -> None:
             elif "nucc.org" in m.group("system"):
                 nucc.add(m.group("display").strip())
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["code", "meaning", "kind", "source"])
+    out.writerow(["code", "meaning", "kind", "source", "category"])
     seen: set[str] = set()
     for code, meaning in hl7:
         seen.add(code)
-        out.writerow([code, meaning, "degree_or_licence", "HL7 v2-0360"])
+        out.writerow([code, meaning, "degree_or_licence", "HL7 v2-0360", CATEGORIES.get(code, "")])
     for code, meaning, classification in STATE_LICENCES:
         known = classification in _NUCC_ALSO or any(classification in d for d in nucc)
         if not known:
             raise SystemExit(f"{code}: NUCC classification {classification!r} not in the taxonomy")
         if code not in seen:
             seen.add(code)
-            out.writerow([code, meaning, "licence", f"state boards; NUCC: {classification}"])
+            out.writerow([code, meaning, "licence", f"state boards; NUCC: {classification}",
+                          CATEGORIES.get(code, "")])
     for code, meaning in SUFFIXES:
-        out.writerow([code, meaning, "suffix", "state boards"])
+        out.writerow([code, meaning, "suffix", "state boards", ""])
+    missing = set(CATEGORIES) - seen
+    if missing:
+        raise SystemExit(f"categories of credentials not listed: {sorted(missing)}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ class PageFacts:
     first_person: int = 0
     #: an empty single-page-app shell: a browser must run its script before anything can be read
     app_shell: bool = False
+    #: the page's menu is built by script (see ``scriptnav.NavSignals``): a browser must run it to show the links;
+    #: the value is what the page shares with the other pages of its template (render one of them), else None
+    script_nav: str | None = None
     error: str | None = None  # set when the page could not be parsed at all
 
     @property

@@ -3,30 +3,20 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from importlib import resources
 
+from kdir.common.credentials import codes, suffixes
 from kdir.common.geo import city_in_state
 from kdir.common.record import Practitioner
-
-
-def _load_credentials() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(credential codes, licence suffixes) from data/credentials.csv (HL7 table 0360 + state licences tied
-    to NUCC taxonomy classifications; see data/SOURCE.md)."""
-    codes: list[str] = []
-    suffixes: list[str] = []
-    with resources.files("crawler.extract").joinpath("data/credentials.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            (suffixes if row["kind"] == "suffix" else codes).append(row["code"])
-    return tuple(codes), tuple(suffixes)
-
+from kdir.common.us_states import state_code
 
 #: canonical credential codes; printed forms match with optional dots/spaces between letters, and with an
-#: interim/associate/supervisor/certification suffix ("LPC-A", "LCSW-C", "NP-C", "PMHNP-BC")
-CREDENTIALS, SUFFIXES = _load_credentials()
+#: interim/associate/supervisor/certification suffix ("LPC-A", "LCSW-C", "NP-C", "PMHNP-BC"). The one list is
+#: ``kdir/common/data/credentials.csv`` (HL7 table 0360 + state licences tied to NUCC taxonomy classifications),
+#: which the registry check reads too.
+CREDENTIALS, SUFFIXES = codes(), suffixes()
 _NON_UPPER = re.compile(r"[^A-Z]")
 _KEY = {_NON_UPPER.sub("", c.upper()): c for c in CREDENTIALS}
 for _c in CREDENTIALS:
@@ -329,3 +319,54 @@ def practitioner_from_parts(
             if c not in creds and len(job_title) <= 12:
                 creds.append(c)
     return Practitioner(name=cleaned, credentials=creds, role=role, npi=npi)
+
+
+_LAST_FIRST = re.compile(rf"^(?P<last>{_TOK}(?:-{_TOK})?),\s*(?P<first>{_TOK}(?:\s+[{_UP}]\.?)?)(?P<rest>(?:[\s,].*)?)$")
+
+
+def _first_last(text: str) -> str:
+    """"Roe, Jane Q., MD" (as registries and some directories print a name) -> "Jane Q. Roe, MD"; any other
+    text as it is."""
+    m = _LAST_FIRST.match(text)
+    if m is None:
+        return text
+    rest = m.group("rest").strip(" ,")
+    if (rest and not split_credentials(rest)) or state_code(m.group("first").split()[0]):
+        return text  # "Roe, Jane, Front Desk"; "Austin, Texas" is a place
+    return f"{m.group('first')} {m.group('last')}" + (f", {rest}" if rest else "")
+
+
+def practitioner_from_text(text: str, *, role: str | None = None) -> Practitioner | None:
+    """One person printed as one string, as directories list them: "Sam Patel, PMHNP-BC", "Dr. Jane Roe, MD,
+    PhD, Medical Director", "Jane Roe" (no credentials). ``role`` is the role the page gives the person (a
+    "Medical director:" field); a role printed after the name is used otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = _first_last(text.strip())
+    found = find_practitioners([text])
+    person = found[0] if len(found) == 1 else None
+    if person is None:  # no credential and no "Dr": a plain name, perhaps with a role ("Jane Roe, Therapist")
+        parts = re.split(r"\s*(?:,|\||\u2013|\u2014|\s-\s)\s*", text.strip(), maxsplit=1)
+        head, tail = parts[0], parts[1] if len(parts) > 1 else ""
+        name = clean_name(head)
+        person = Practitioner(name, split_credentials(tail), clean_role(tail)) if name else None
+    if person is None or not is_clinical(person):
+        return None
+    if role:
+        person.role = role
+    return person
+
+
+def merge_people(people: Sequence[Practitioner]) -> list[Practitioner]:
+    """People listed more than once on one page (the medical director also in the team list) as one entry each:
+    credentials united, the first role kept."""
+    found: dict[str, Practitioner] = {}
+    for p in people:
+        have = found.get(p.key)
+        if have is None:
+            found[p.key] = Practitioner(p.name, list(p.credentials), p.role, p.npi)
+            continue
+        have.credentials += [c for c in p.credentials if c not in have.credentials]
+        have.role = have.role or p.role
+        have.npi = have.npi or p.npi
+    return list(found.values())

@@ -206,6 +206,11 @@ class _SiteCrawl:
         self.render_urls: set[str] = set()  # app-shell pages of a static site, rendered one by one
         self.max_render_bytes = s.getint("DOWNLOAD_MAXSIZE", 5 * 1024 * 1024)
         self.shell: Any = None  # the app shell's own facts, kept in case no rendered page can be read
+        # pages whose menu is built by script: one page per template is rendered for its links
+        self.nav_cap = s.getint("KDIR_NAV_RENDER_PAGES", 3)
+        self.nav_signatures: set[str] = set()
+        self.nav_fallback: dict[str, tuple[Response, int]] = {}  # url -> the plain page, read if the render fails
+        self.nav_plain_links: dict[str, set[str]] = {}  # url -> the links its plain fetch showed
 
     async def run(self) -> list[Any]:
         # The seed URL is not marked seen here: when it points at a deeper page than the home page (a directory
@@ -225,9 +230,12 @@ class _SiteCrawl:
                 batch.append((url, depth))
             self.fetched += len(batch)
             results = await asyncio.gather(*(self.fetch(url) for url, _ in batch))
-            for (_url, depth), resp in zip(batch, results, strict=True):
+            for (url, depth), resp in zip(batch, results, strict=True):
+                plain = self.nav_fallback.pop(url, None)
                 if resp is not None:
                     self.process(resp, depth)
+                elif plain is not None:  # the render failed: the plain page is read as it is
+                    self.process(*plain)
         if self.frontier:
             self.stats.inc_value("kdir/sites/page_cap_reached")
         if self.rendering and self.shell is not None and not any(not getattr(p, "app_shell", False)
@@ -260,9 +268,11 @@ class _SiteCrawl:
                 logger.info("page not fetched: %s (%s: %s)", url, type(exc).__name__, exc)
             return None
         finally:
-            # time per page, plain and rendered, for operators and bench/render_bench.py
-            self.stats.inc_value("kdir/render/seconds" if browser else "kdir/fetch/seconds",
-                                 round(time.monotonic() - started, 3))
+            # time per page, plain and rendered, for operators and bench/render_bench.py, bench/crawl_bench.py
+            took = round(time.monotonic() - started, 3)
+            self.stats.inc_value("kdir/render/seconds" if browser else "kdir/fetch/seconds", took)
+            if browser and url in self.nav_fallback:
+                self.stats.inc_value("kdir/render/nav_seconds", took)
             if not browser:
                 self.stats.inc_value("kdir/fetch/pages")
 
@@ -296,6 +306,36 @@ class _SiteCrawl:
         else:
             self.render_urls.add(url)
             logger.info("app shell at %s: rendering this page", response.url)
+        self.order += 1
+        heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
+        return True
+
+    def script_nav(self, response: Response, signature: str, depth: int, plain_links: set[str]) -> bool:
+        """A plain page whose menu is built by script (``PageFacts.script_nav``): render it (True) when the crawl
+        can and no page of the same template was rendered yet (at most ``KDIR_NAV_RENDER_PAGES`` per site). The
+        links of the rendered DOM are ordinary requests of the site crawl (robots.txt, Crawl-delay, the host's
+        slot); the rest of the site stays plain."""
+        if signature in self.nav_signatures or len(self.nav_signatures) >= self.nav_cap:
+            return False
+        self.nav_signatures.add(signature)
+        if not self.can_render:
+            self.stats.inc_value("kdir/render/nav_unavailable")
+            logger.info("menu built by script at %s, not rendered: %s", response.url,
+                        self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
+            return False
+        if not self.render_meta:
+            from crawler.render.page import render_meta
+
+            self.render_meta = render_meta(self.spider.crawler.settings)
+        url = nav.clean_url(response.url) or response.url
+        if len(self.nav_signatures) == 1:
+            self.stats.inc_value("kdir/render/nav_sites")
+        self.stats.inc_value("kdir/render/nav_pages")
+        logger.info("menu built by script at %s (%s): rendering this page for its links", response.url,
+                    signature[:120])
+        self.render_urls.add(url)
+        self.nav_fallback[url] = (response, depth)
+        self.nav_plain_links[url] = plain_links
         self.order += 1
         heapq.heappush(self.frontier, (-1, depth, self.order, url, "home" if depth == 0 else "other"))
         return True
@@ -352,11 +392,17 @@ class _SiteCrawl:
             self.stats.inc_value("kdir/render/script_errors", len(response.meta[SCRIPT_ERRORS]))
         if facts is not None and facts.app_shell and self.app_shell(response, facts, depth, rendered):
             return  # the page comes again, rendered
+        if facts is not None and facts.script_nav and not rendered and not self.rendering and \
+                self.script_nav(response, facts.script_nav, depth, {link.url for link in facts.links}):
+            return  # the page comes again, rendered, with its menu
         if facts is not None:
             self.pages.append(facts)
         # The extractor already parsed the page and collected its links; parse again only when it could not.
         links = facts.links if facts is not None and not facts.error and facts.links else \
             nav.extract_links(response.body, response.url, encoding=response.encoding)
+        plain_links = self.nav_plain_links.pop(nav.clean_url(response.url) or response.url, None) if rendered else None
+        if plain_links is not None:  # how much the browser showed that the plain page did not
+            self.stats.inc_value("kdir/render/nav_links_found", len({link.url for link in links} - plain_links))
         from_kind = facts.page_kind if facts is not None and facts.page_kind else "other"
         if from_kind == "other" and self.priority_of.get(nav.clean_url(response.url) or "", 99) <= nav.PROMISING:
             from_kind = "promising"  # reached by "Learn more" from a services page: its own buttons lead on

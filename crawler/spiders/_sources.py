@@ -6,6 +6,14 @@ Keys: ``name`` (the source is ``directory:<name>``), ``title``, ``base_url`` (ov
 has one; ``false``: never), ``listing: {links, next_page}`` and ``detail: {<field>: selector}``. A selector is ``{css: ...}`` or
 ``{xpath: ...}`` with optional ``all: true`` (a list) and ``labels: {text: code}`` (vocabulary fields: map
 printed labels to codes: a label found as a whole word, case-insensitive).
+
+People and kind: ``detail.practitioners`` (``all: true``: one string per person, "Sam Patel, PMHNP-BC" or
+"Dr. Jane Roe, MD, PhD"), ``detail.medical_director`` (one such string; the person gets the role "Medical
+Director") and ``detail.kind`` (the directory's own word for the listing: "Clinic", "Individual provider",
+"Psychiatrist"). ``kind_labels: {text: clinic|practitioner}`` maps that wording to our kinds (a label found as a
+whole word, case-insensitive, the longest first); words it does not name fall back to :data:`KIND_WORDS`, and
+text matching nothing gives ``default_kind`` (``clinic`` unless the definition says otherwise). A practitioner
+listing's name is read as a person's ("Sam Patel, PMHNP-BC": name and credentials).
 """
 
 from __future__ import annotations
@@ -18,14 +26,30 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from kdir.common.record import KINDS
+
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
 DETAIL_FIELDS = ("name", "street", "city", "region", "postal_code", "phones", "email", "website", "rating",
                  "rating_best", "review_count", "modalities", "conditions", "services", "insurance", "npi",
-                 "telehealth")
+                 "telehealth", "practitioners", "medical_director", "kind")
 LIST_FIELDS = ("phones", "modalities", "conditions", "services", "insurance")
 _TOP = {"name", "title", "base_url", "start_urls", "max_pages", "max_listings", "follow_website", "render",
-        "listing", "detail"}
+        "listing", "detail", "kind_labels", "default_kind"}
+#: How directories commonly word a listing's kind, strongest first (a definition's ``kind_labels`` come before).
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("individual", "practitioner"), ("solo", "practitioner"), ("group", "clinic"), ("clinic", "clinic"),
+    ("center", "clinic"), ("centre", "clinic"), ("institute", "clinic"), ("practice", "clinic"),
+    ("facility", "clinic"), ("organization", "clinic"), ("organisation", "clinic"), ("hospital", "clinic"),
+    ("practitioner", "practitioner"), ("psychiatrist", "practitioner"), ("physician", "practitioner"),
+    ("doctor", "practitioner"), ("therapist", "practitioner"), ("psychologist", "practitioner"),
+    ("counselor", "practitioner"), ("counsellor", "practitioner"), ("clinician", "practitioner"),
+    ("prescriber", "practitioner"), ("anesthesiologist", "practitioner"), ("person", "practitioner"),
+)
+
+
+def _word_in(label: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text, re.I) is not None
 
 
 class SourceError(ValueError):
@@ -46,8 +70,7 @@ class Selector:
         if self.labels:
             mapped = []
             for v in values:
-                mapped += [code for label, code in self.labels.items()
-                           if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", v, re.I)]
+                mapped += [code for label, code in self.labels.items() if _word_in(label, v)]
             values = mapped
         return values if self.all else values[:1]
 
@@ -66,6 +89,17 @@ class DirectorySource:
     follow_website: bool = True
     #: read app-shell clinic websites through the browser (when the crawl has one)
     render: bool = True
+    #: the directory's wording of a listing's kind -> "clinic" / "practitioner" (checked longest first)
+    kind_labels: tuple[tuple[str, str], ...] = ()
+    default_kind: str = "clinic"
+
+    def kind_of(self, printed: str | None) -> str:
+        """Our kind of a listing the directory calls ``printed`` ("Individual provider" -> "practitioner")."""
+        if printed:
+            for label, kind in (*self.kind_labels, *KIND_WORDS):
+                if _word_in(label, printed):
+                    return kind
+        return self.default_kind
 
     @property
     def key(self) -> str:
@@ -125,6 +159,14 @@ def parse_source(data: Any, origin: str = "<definition>", base_url: str | None =
             raise SourceError(f"{origin}: {key} must be a positive integer")
         return value
 
+    kind_labels = data.get("kind_labels") or {}
+    if not isinstance(kind_labels, dict) or not all(
+            isinstance(k, str) and k.strip() and v in KINDS for k, v in kind_labels.items()):
+        raise SourceError(f"{origin}: kind_labels must map printed text to one of {', '.join(KINDS)}")
+    default_kind = data.get("default_kind", "clinic")
+    if default_kind not in KINDS:
+        raise SourceError(f"{origin}: default_kind must be one of {', '.join(KINDS)}, got {default_kind!r}")
+
     render = data.get("render", "auto")
     if render not in (True, False, "auto"):
         raise SourceError(f"{origin}: render must be true, false or auto, got {render!r}")
@@ -134,7 +176,9 @@ def parse_source(data: Any, origin: str = "<definition>", base_url: str | None =
         links=_selector(listing["links"], f"{origin}: listing.links"),
         next_page=_selector(listing["next_page"], f"{origin}: listing.next_page") if listing.get("next_page") else None,
         detail=detail, max_pages=_int("max_pages", 50), max_listings=_int("max_listings", 2000),
-        follow_website=bool(data.get("follow_website", True)), render=render is not False)
+        follow_website=bool(data.get("follow_website", True)), render=render is not False,
+        kind_labels=tuple(sorted(((k.strip(), v) for k, v in kind_labels.items()), key=lambda kv: -len(kv[0]))),
+        default_kind=default_kind)
 
 
 def load_source(name: str, *, base_url: str | None = None, directory: Path | None = None) -> DirectorySource:

@@ -21,9 +21,12 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler import navigation as nav
+from crawler.extract.practitioners import merge_people, practitioner_from_text
 from crawler.spiders._sitecrawl import SiteCrawlSpider
 from crawler.spiders._sources import LIST_FIELDS, load_source
-from kdir.common.record import Address, ProviderItem, Rating
+from kdir.common.record import Address, Practitioner, ProviderItem, Rating
+
+MEDICAL_DIRECTOR = "Medical Director"
 
 
 def _float(value: str | None) -> float | None:
@@ -119,8 +122,14 @@ class DirectorySpider(SiteCrawlSpider):
             rating = Rating(value=value, count=_int(one("review_count")), best=_float(one("rating_best")) or 5.0)
         website = nav.clean_url(one("website") or "", response.url) if one("website") else None
         telehealth_text = (one("telehealth") or "").lower()
+        kind = d.kind_of(one("kind"))
+        name, credentials = one("name"), []
+        people = _people(values.get("practitioners", []), one("medical_director"))
+        if kind == "practitioner" and name and (me := practitioner_from_text(name)) is not None:
+            name, credentials = me.name, me.credentials  # "Sam Patel, PMHNP-BC": the person and the credentials
         item = ProviderItem(
-            source=d.key, source_url=response.url, fetched_at=datetime.now(UTC), kind="clinic", name=one("name"),
+            source=d.key, source_url=response.url, fetched_at=datetime.now(UTC), kind=kind,  # type: ignore[arg-type]
+            name=name, credentials=credentials, practitioners=people,
             website=website, phones=values.get("phones", []), email=one("email"), address=address,
             npi=one("npi"), rating=rating, location_key=nav.clean_url(response.url) or response.url,
             telehealth=True if telehealth_text in ("yes", "true", "available") else None,
@@ -133,3 +142,10 @@ class DirectorySpider(SiteCrawlSpider):
             req = self.site_request(website)
             if req is not None:
                 yield req
+
+
+def _people(listed: list[str], director: str | None) -> list[Practitioner]:
+    """The people a listing names (strings such as "Sam Patel, PMHNP-BC"), its medical director first."""
+    people = [p for p in (practitioner_from_text(x) for x in listed) if p is not None]
+    head = practitioner_from_text(director, role=MEDICAL_DIRECTOR) if director else None
+    return merge_people([head, *people] if head else people)

@@ -241,7 +241,7 @@ class MatchLink(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     location_key: Mapped[str | None] = mapped_column(String(500))
     mention_key: Mapped[str | None] = mapped_column(String(500))  # practitioner mention within an observation
-    rule: Mapped[str] = mapped_column(String(32))  # new | npi | phone_zip | website | name_address | moderator
+    rule: Mapped[str] = mapped_column(String(32))  # indexer.resolve.rules.RULE_LABELS: new | npi | phone_zip | ... | moderator
     score: Mapped[float] = mapped_column(Float, default=1.0)
     matched_provider_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

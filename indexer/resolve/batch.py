@@ -4,7 +4,8 @@ moderator pinned it), else apply the match rules, else create a provider. Every 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,11 +13,14 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db.fastwrite import ids_in, insert_rows
-from indexer.db.models import Affiliation, MatchLink, Provider
+from indexer.db.models import Affiliation, MatchLink, Provider, Source
 from indexer.observation import valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
+from indexer.resolve.solo import RULE as SOLO_RULE
+from indexer.resolve.solo import WEBSITE_KIND, is_own_practice, named_people, same_person_key
+from kdir.common.domains import registered_domain
 from kdir.common.record import Practitioner, ProviderItem
 
 _EMPTY_ROW: dict[str, Any] = {c.key: None for c in Provider.__table__.columns}
@@ -142,7 +146,9 @@ class BatchResolver:
         def known(obs: ObsRow, mention: str | None) -> bool:  # decided before: no need for match candidates
             return (obs.id, mention) in by_obs or (obs.source_id, obs.location_key, mention) in by_key
 
-        self.clinics.load(self.s, (records[r.id] for r in good if not known(r, None)))
+        # Practitioner listings of sources that create providers look for their practice too (cross-kind).
+        self.clinics.load(self.s, (records[r.id] for r in good if not known(r, None) and (
+            records[r.id].kind == "clinic" or r.source_id not in self.evidence_only)))
         for ids in listing_providers.values():
             res.affected.update(final_id(p, self.merged) for p in ids)
         clinic_of: dict[int, int] = {}
@@ -150,11 +156,13 @@ class BatchResolver:
             rec = records[obs.id]
             if rec.kind == "clinic":
                 clinic_of[obs.id] = self._resolve_clinic(obs, rec, by_obs, by_key, res)
+        hosts = self._practices(good, records, clinic_of, known)
         people = [(p.key, p.npi, clinic_of[r.id]) for r in good for p in records[r.id].practitioners
                   if clinic_of[r.id] and r.source_id not in self.evidence_only and not known(r, mention_key(p.key))]
-        people += [(records[r.id].match_name, records[r.id].npi, 0) for r in good
+        people += [(records[r.id].match_name, records[r.id].npi, hosts.get(r.id, (0, False))[0]) for r in good
                    if records[r.id].kind == "practitioner" and not known(r, None)]
         self.people.load(self.s, [(k, n) for k, n, _c in people], {c for _k, _n, c in people if c})
+        kinds = self._linked_kinds(good, records, by_obs, by_key)
         for obs in good:  # pass 2: people (practitioner listings and practitioners named by clinics)
             rec = records[obs.id]
             region = rec.address.region if rec.address else None
@@ -169,11 +177,19 @@ class BatchResolver:
                                                 rec)
                     self._affiliations[(pid, ppid)] = {"role": prac.role, "observation_id": obs.id}
             else:
-                pid = self._resolve_person(obs, None, _as_person(rec), None, region, by_obs, by_key, res, rec,
-                                           create=not evidence_only)
+                host, own = hosts.get(obs.id, (0, False))
+                person = _as_person(rec)
+                practice = (lambda h=host: (h, SOLO_RULE, 0.9)) if own else None
+                pid = self._resolve_person(obs, None, person, host or None, region, by_obs, by_key, res, rec,
+                                           create=not evidence_only, practice=practice)
                 if not pid:
                     res.unmatched.append(obs.id)
                     continue
+                if not evidence_only and (pid in self.clinics.pids or kinds.get(pid) == "clinic"):
+                    # The listing joined the person's practice: the person is named by it, as on its website.
+                    ppid = self._resolve_person(obs, mention_key(person.key), person, pid, region, by_obs, by_key,
+                                                res, rec)
+                    self._affiliations[(pid, ppid)] = {"role": None, "observation_id": obs.id}
             res.observation_provider[obs.id] = pid
             res.affected.add(pid)
         mapping = self._flush_new()
@@ -210,9 +226,12 @@ class BatchResolver:
 
     def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: Practitioner, clinic_id: int | None,
                         region: str | None, by_obs: dict, by_key: dict, res: BatchResult,  # type: ignore[type-arg]
-                        rec: ProviderItem, create: bool = True) -> int:
+                        rec: ProviderItem, create: bool = True,
+                        practice: Callable[[], tuple[int, str, float]] | None = None) -> int:
         def match() -> tuple[int, str, float] | None:
-            found = self.people.match(prac, clinic_id, region)
+            if practice is not None:
+                return practice()
+            found = self.people.match(prac, clinic_id, region, rec.zip)
             if found is None and not create and (npi := valid_npi(prac.npi)):
                 solo = self.clinics.by_npi.get(npi, [])
                 if len(solo) == 1:  # a solo practice listed under its owner's NPI
@@ -232,9 +251,63 @@ class BatchResolver:
             res.rules[new[0]] += 1
             self._link(ppid, obs, mkey, new[0], new[1], new[2], ppid if new[0] != "new" else None)
         if ppid not in self.clinics.pids:
-            self.people.note(ppid, prac, clinic_id, region)
+            self.people.note(ppid, prac, clinic_id, region, rec.zip)
         res.affected.add(ppid)
         return ppid
+
+    def _practices(self, rows: list[ObsRow], records: dict[int, ProviderItem], clinic_of: dict[int, int],
+                   known: Callable[[ObsRow, str | None], bool]) -> dict[int, tuple[int, bool]]:
+        """For each new practitioner listing of a source that creates providers: the clinic its own evidence
+        points to and whether that clinic is the person's own practice (observation id -> (clinic, own))."""
+        found: dict[int, tuple[int, str]] = {}
+        for obs in rows:
+            rec = records[obs.id]
+            if rec.kind != "practitioner" or obs.source_id in self.evidence_only or known(obs, None):
+                continue
+            m = self.clinics.match(rec)
+            if m is None and rec.npi:  # a person's own NPI is no conflict with the practice's
+                m = self.clinics.match(replace(rec, npi=None))
+            if m is not None:
+                found[obs.id] = (final_id(m[0], self.merged), m[1])
+        if not found:
+            return {}
+        named = named_people(self.s, {pid for pid, _rule in found.values()})
+        for obs in rows:  # the people this batch's clinic listings name
+            if (pid := clinic_of.get(obs.id)) and obs.source_id not in self.evidence_only:
+                named[pid].update(p.key for p in records[obs.id].practitioners)
+        websites = set(self.s.scalars(select(Source.id).where(Source.kind == WEBSITE_KIND)))
+        source_of = {obs.id: obs.source_id for obs in rows}
+        out: dict[int, tuple[int, bool]] = {}
+        for oid, (pid, rule) in found.items():
+            rec = records[oid]
+            own = is_own_practice(rec.name or "", rec.match_name, self.clinics.name_of(pid), named.get(pid, set()),
+                                  rule)
+            # The person's own website (read as a person's) is that practice's when the practice's listing links
+            # to it or prints its NPI, and names nobody else.
+            domain = registered_domain(rec.website)
+            linked = rule == "npi" or (domain is not None and domain == self.clinics.domain_of(pid))
+            own = own or (source_of[oid] in websites and linked
+                          and all(same_person_key(rec.match_name, k) for k in named.get(pid, set())))
+            out[oid] = (pid, own)
+        return out
+
+    def _linked_kinds(self, rows: list[ObsRow], records: dict[int, ProviderItem], by_obs: dict,  # type: ignore[type-arg]
+                      by_key: dict) -> dict[int, str]:  # type: ignore[type-arg]
+        """Kinds of the providers that practitioner listings were linked to before (a solo practice or a
+        person)."""
+        ids = set()
+        for obs in rows:
+            if records[obs.id].kind == "practitioner" and obs.source_id not in self.evidence_only:
+                for link in (by_obs.get((obs.id, None)), by_key.get((obs.source_id, obs.location_key, None))):
+                    if link is not None:
+                        ids.add(final_id(link.provider_id, self.merged))
+        out: dict[int, str] = {}
+        items = sorted(ids)
+        for i in range(0, len(items), 900):
+            for pid, kind in self.s.execute(select(Provider.id, Provider.kind)
+                                            .where(ids_in(Provider.id, items[i:i + 900]))):
+                out[pid] = kind
+        return out
 
     def _flush_new(self) -> dict[int, int]:
         if not self._new_providers:

@@ -35,7 +35,7 @@ from indexer.provenance import (
 from indexer.qualification import refresh_qualification
 from indexer.resolve.backing import Backing, load_backing, merged_map
 from indexer.reviews import AggregateInput, ReviewInput, sync_reviews
-from kdir.common.record import ProviderItem
+from kdir.common.record import Practitioner, ProviderItem
 from kdir.common.taxonomy import category
 
 _SEARCH_COLUMNS = ("status", "stale", "name", "website", "email", "phones", "street", "city", "region",
@@ -106,12 +106,30 @@ def mention_key(person_key: str) -> str:
     return f"p:{person_key}"[:500]
 
 
-def evidence_values(b: Backing) -> dict[str, Any]:
+def people_of(rec: ProviderItem) -> list[Practitioner]:
+    """The people an observation names: its practitioners, and the listing's own person for a practitioner
+    listing (which may have joined its practice, where that person is a mention)."""
+    if rec.kind != "practitioner" or not rec.name:
+        return rec.practitioners
+    return [*rec.practitioners, Practitioner(rec.name, list(rec.credentials), None, rec.npi)]
+
+
+#: what a practitioner listing joined to its practice says about the person, not about the practice
+_PERSON_FIELDS = ("name", "npi", "credentials")
+
+
+def evidence_values(b: Backing, kind: str | None = None, source_kind: str | None = None) -> dict[str, Any]:
+    """The evidence one backing observation gives its provider (of ``kind``; ``source_kind``: the
+    observation's source kind; a registry's person record on a solo practice keeps its NPI there)."""
     rec = b.record
     if b.mention_key is None:
-        return field_values(rec)
+        values = field_values(rec)
+        if kind == "clinic" and rec.kind == "practitioner" and source_kind != "registry":
+            for key in _PERSON_FIELDS:  # those go to the person (a mention of the same observation)
+                values.pop(key, None)
+        return values
     key = b.mention_key[2:]
-    prac = next((p for p in rec.practitioners if p.key == key), None)
+    prac = next((p for p in people_of(rec) if p.key == key), None)
     if prac is None:
         return {}
     values: dict[str, Any] = {"name": prac.name}
@@ -124,16 +142,18 @@ def evidence_values(b: Backing) -> dict[str, Any]:
     return values
 
 
-def credential_claims(b: Backing, kind: str) -> list[tuple[str | None, str | None, str | None]]:
+def credential_claims(b: Backing, kind: str, source_kind: str | None = None
+                      ) -> list[tuple[str | None, str | None, str | None]]:
     """(credential code, npi, claimed state) claims one backing observation makes for its provider."""
     rec: ProviderItem = b.record
     state = rec.address.region if rec.address else None
     if b.mention_key is None and kind == "clinic":
-        return [(None, rec.npi, state)] if rec.npi else []
+        own = rec.kind == "clinic" or source_kind == "registry"  # else: the person's claims, on the mention
+        return [(None, rec.npi, state)] if rec.npi and own else []
     if b.mention_key is None:
         creds, npi = rec.credentials, rec.npi
     else:
-        prac = next((p for p in rec.practitioners if p.key == b.mention_key[2:]), None)
+        prac = next((p for p in people_of(rec) if p.key == b.mention_key[2:]), None)
         if prac is None:
             return []
         creds, npi = prac.credentials, prac.npi
@@ -186,7 +206,7 @@ class Recomputer:
             cands = []
             for b in items:
                 tier, kind = self.tiers.get(b.source_id, 1), self.kinds.get(b.source_id, "")
-                for fname, value in evidence_values(b).items():
+                for fname, value in evidence_values(b, p.kind, kind).items():
                     cands.append(Candidate(fname, value, b.source_id, b.observation_id, b.url, tier, b.seen,
                                            kind=kind))
                 if b.mention_key is None:
@@ -233,7 +253,7 @@ class Recomputer:
         """A practitioner no current observation of the clinic names any more is no longer affiliated."""
         clinics = sorted(pid for pid, p in providers.items() if p.kind == "clinic")
         mentioned = {pid: {pr.key for b in backing.get(pid, []) if b.mention_key is None
-                           for pr in b.record.practitioners} for pid in clinics}
+                           for pr in people_of(b.record)} for pid in clinics}
         gone = []
         for i in range(0, len(clinics), 900):
             for aid, clinic_id, key in self.s.execute(
@@ -290,7 +310,7 @@ class Recomputer:
         for pid, p in providers.items():
             want: dict[tuple[str | None, str | None], tuple[str | None, Backing]] = {}
             for b in sorted(backing.get(pid, []), key=lambda b: (b.seen, b.observation_id)):
-                for code, npi, state in credential_claims(b, p.kind):
+                for code, npi, state in credential_claims(b, p.kind, self.kinds.get(b.source_id)):
                     if npi or state:
                         want[(code, npi)] = (state, b)
             have = existing.get(pid, {})

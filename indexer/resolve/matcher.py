@@ -5,16 +5,21 @@ Clinic rules, strongest first: same valid NPI at a compatible place (a chain pri
 location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly
 different, or the same known street: a solo practice listed under the person's name); the same registered domain
 of the website (the site a directory links to) at a compatible street in the same ZIP or city;
-fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. Two valid, different NPIs never
-merge. Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
-state with an overlapping credential category and no conflicting NPI.
+fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. A street printed with or without
+its suite is the same place; a shared phone at another street is another branch of a chain (a shared
+call-centre line), never the same location. Two valid, different NPIs never merge. A practitioner listing may
+join its practice (see :mod:`indexer.resolve.solo`). Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
+state with an overlapping credential category and no conflicting NPI; same full name in the same ZIP with no
+conflicting NPI or licence (one side may print no credential).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -31,6 +36,7 @@ from kdir.common.taxonomy import category
 NAME_MIN = 88.0
 STREET_MIN = 90.0
 PHONE_NAME_MIN = 50.0
+NAME_AREA_MIN = 95.0
 
 
 @dataclass
@@ -61,11 +67,34 @@ def _same_known_street(a: str, b: str) -> bool:
     return bool(a and b) and same_place(a, b)
 
 
+_UNIT = re.compile(r"\s(?:ste|unit|apt|bldg|fl|rm)\b.*$")
+
+
+@lru_cache(maxsize=65536)
+def _building(street: str) -> str:
+    """A street key without its unit: "4400 westheimer rd ste 300" -> "4400 westheimer rd"."""
+    return _UNIT.sub("", street)
+
+
 def same_place(a: str, b: str) -> bool:
-    """Street keys that may be the same location (an unknown street is compatible with any)."""
+    """Street keys that may be the same location (an unknown street is compatible with any): the same house
+    number and street, whether or not a suite is printed ("4400 Westheimer Rd Ste 300" / "4400 Westheimer Rd")."""
     if not a or not b:
         return True
-    return _house_number(a) == _house_number(b) and fuzz.ratio(a, b) >= STREET_MIN
+    if _house_number(a) != _house_number(b):
+        return False
+    return fuzz.ratio(a, b) >= STREET_MIN or fuzz.ratio(_building(a), _building(b)) >= STREET_MIN
+
+
+def _name_area(name: str, street: str, block: list[ClinicEntry]) -> tuple[int, str, float] | None:
+    """The same name (ratio >= 95, not a part of it: "Evergreen" is not "Evergreen Boston") in the same ZIP or
+    city when one side prints no street, and only one such clinic there (two are branches of a chain)."""
+    if not name:
+        return None
+    found = [e for e in block if (not street or not e.street) and fuzz.ratio(name, e.name) >= NAME_AREA_MIN]
+    if len({e.pid for e in found}) != 1:
+        return None
+    return found[0].pid, "name_area", 0.8
 
 
 class ClinicIndex:
@@ -76,15 +105,19 @@ class ClinicIndex:
         self._zips: set[str] = set()
         self._npis: set[str] = set()
         self._cities: set[tuple[str, str]] = set()
+        self._zipless_cities: set[str] = set()
         self._pids: set[int] = set()
+        self._by_pid: dict[int, ClinicEntry] = {}
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
-        zips, npis, cities = set(), set(), set()
+        """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
+        practice)."""
+        zips, npis, cities, zipless = set(), set(), set(), set()
         for r in records:
-            if r.kind != "clinic":
-                continue
             if r.zip and r.zip not in self._zips:
                 zips.add(r.zip)
+            if r.zip and r.address and r.address.city and r.address.city not in self._zipless_cities:
+                zipless.add(r.address.city)
             if (n := valid_npi(r.npi)) and n not in self._npis:
                 npis.add(n)
             if not r.zip and r.address and r.address.city and r.address.region:
@@ -100,6 +133,9 @@ class ClinicIndex:
             self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
         for chunk in _chunks(c for c, _r in cities):
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk))))
+        for chunk in _chunks(zipless):  # listings printed without a ZIP, in the cities of these records
+            self._add_rows(session.execute(base.where(Provider.city.in_(chunk), Provider.postal_code.is_(None))))
+        self._zipless_cities |= zipless
         self._zips |= zips
         self._npis |= npis
         self._cities |= cities
@@ -117,8 +153,19 @@ class ClinicIndex:
     def pids(self) -> set[int]:
         return self._pids
 
+    def name_of(self, pid: int) -> str:
+        """Match name of a clinic of the index."""
+        e = self._by_pid.get(pid)
+        return e.name if e else ""
+
+    def domain_of(self, pid: int) -> str | None:
+        """Registered domain of the website of a clinic of the index."""
+        e = self._by_pid.get(pid)
+        return e.domain if e else None
+
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
+        self._by_pid[e.pid] = e
         if e.npi:
             self.by_npi[e.npi].append(e)
         if e.zip:
@@ -126,9 +173,10 @@ class ClinicIndex:
         if e.city:
             self.by_city[e.city].append(e)
 
-    def match(self, r: ProviderItem, lone_npi: bool = False) -> tuple[int, str, float] | None:
-        """``lone_npi``: an NPI carried by exactly one clinic matches it wherever the record says it is (the
-        registry's addresses are often mailing addresses)."""
+    def match(self, r: ProviderItem, registry: bool = False) -> tuple[int, str, float] | None:
+        """``registry``: the record's address is often a mailing address (a registry's): an NPI carried by
+        exactly one clinic matches it wherever the record says it is, and a shared phone in the same ZIP needs
+        no compatible street."""
         npi = valid_npi(r.npi)
         street = street_key(r.address.street if r.address else None)
         if npi:
@@ -136,11 +184,12 @@ class ClinicIndex:
             for e in same:
                 if same_place(street, e.street):
                     return e.pid, "npi", 1.0
-            if lone_npi and len(same) == 1:
+            if registry and len(same) == 1:
                 return same[0].pid, "npi", 1.0
-        block = self.by_zip.get(r.zip, []) if r.zip else (
-            self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city
-            and r.address.region else [])
+        city = self.by_city.get((r.address.city, r.address.region), []) if r.address and r.address.city \
+            and r.address.region else []
+        # The same ZIP, with the listings of the same city printed without one; the same city without a ZIP.
+        block = [*self.by_zip.get(r.zip, []), *(e for e in city if not e.zip)] if r.zip else city
         phones = set(r.phones)
         domain = registered_domain(r.website)
         best: tuple[int, str, float] | None = None
@@ -148,8 +197,9 @@ class ClinicIndex:
             if npi and e.npi and npi != e.npi:
                 continue
             name_score = fuzz.token_set_ratio(r.match_name, e.name)
-            shared_phone = bool(r.zip and phones and phones & e.phones)
-            if shared_phone and (name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
+            shared_phone = bool(phones and phones & e.phones)
+            if shared_phone and (registry or same_place(street, e.street)) and (
+                    name_score >= PHONE_NAME_MIN or _same_known_street(street, e.street)):
                 # A solo practitioner's practice listed under the person's name shares phone and street.
                 cand = (e.pid, "phone_zip", 0.95)
                 if best is None or best[1] != "phone_zip":
@@ -161,19 +211,24 @@ class ClinicIndex:
                     best = (e.pid, "website", 0.9)
                 continue
             if street and e.street and name_score >= NAME_MIN and _house_number(street) == _house_number(e.street):
-                street_score = fuzz.ratio(street, e.street)
+                street_score = max(fuzz.ratio(street, e.street),
+                                   fuzz.ratio(_building(street), _building(e.street)))
                 if street_score >= STREET_MIN:
                     score = round((name_score + street_score) / 200.0, 3)
                     if best is None or (best[1] == "name_address" and score > best[2]):
                         best = (e.pid, "name_address", score)
+        if best is None and not registry:
+            best = _name_area(r.match_name, street, block)
         return best
 
     def remap(self, mapping: dict[int, int], entries: list[ClinicEntry]) -> None:
         """Give entries created in this batch their real ids (they were added with temporary negative ids)."""
         for e in entries:
             if e.pid < 0:
+                self._by_pid.pop(e.pid, None)
                 e.pid = mapping[e.pid]
                 self._pids.add(e.pid)
+                self._by_pid[e.pid] = e
 
     def entry_for(self, pid: int, r: ProviderItem) -> ClinicEntry:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
@@ -193,6 +248,7 @@ class PractitionerIndex:
     def __init__(self) -> None:
         self.by_npi: dict[str, PersonEntry] = {}
         self.by_name_state: dict[tuple[str, str], list[PersonEntry]] = defaultdict(list)
+        self.by_name_zip: dict[tuple[str, str], list[PersonEntry]] = defaultdict(list)
         self.by_clinic: dict[tuple[int, str], PersonEntry] = {}
         self._temp_clinic_keys: list[tuple[int, str]] = []
         self._keys: set[str] = set()
@@ -208,7 +264,7 @@ class PractitionerIndex:
             if (n := valid_npi(npi)) and n not in self._npis:
                 npis.add(n)
         clinics = {c for c in clinic_ids if c > 0 and c not in self._clinics}
-        base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region).where(
+        base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region, Provider.postal_code).where(
             Provider.kind == "practitioner", Provider.status != "merged")
         new_ids: list[int] = []
         for chunk in _chunks(keys):
@@ -241,19 +297,23 @@ class PractitionerIndex:
         for row in rows:
             if row.id in self._entries:
                 continue
-            self.add(row.id, row.match_name or "", row.region, row.npi, set())
+            self.add(row.id, row.match_name or "", row.region, row.npi, set(), row.postal_code)
             added.append(row.id)
         return added
 
-    def add(self, pid: int, key: str, region: str | None, npi: str | None, cats: set[str]) -> None:
+    def add(self, pid: int, key: str, region: str | None, npi: str | None, cats: set[str],
+            zip_code: str | None = None) -> None:
         entry = PersonEntry(pid, valid_npi(npi), cats)
         self._entries[pid] = entry
         if entry.npi:
             self.by_npi.setdefault(entry.npi, entry)
         if region:
             self.by_name_state[(key, region)].append(entry)
+        if zip_code:
+            self.by_name_zip[(key, zip_code)].append(entry)
 
-    def match(self, p: Practitioner, clinic_id: int | None, region: str | None) -> tuple[int, str, float] | None:
+    def match(self, p: Practitioner, clinic_id: int | None, region: str | None,
+              zip_code: str | None = None) -> tuple[int, str, float] | None:
         npi = valid_npi(p.npi)
         if npi and npi in self.by_npi:
             return self.by_npi[npi].pid, "npi", 1.0
@@ -268,14 +328,20 @@ class PractitionerIndex:
                     continue
                 if e.cats & cats:
                     return e.pid, "name_state", 0.85
+        if zip_code:  # the same full name in the same ZIP: one person unless their licences disagree
+            for e in self.by_name_zip.get((p.key, zip_code), []):
+                if (npi and e.npi and e.npi != npi) or (cats and e.cats and not cats & e.cats):
+                    continue
+                return e.pid, "name_zip", 0.8
         return None
 
-    def note(self, pid: int, p: Practitioner, clinic_id: int | None, region: str | None) -> None:
+    def note(self, pid: int, p: Practitioner, clinic_id: int | None, region: str | None,
+             zip_code: str | None = None) -> None:
         """Remember a practitioner resolved in this batch (new or matched) for later observations."""
         entry = self._entries.get(pid)
         cats = {c for c in map(category, p.credentials) if c}
         if entry is None:
-            self.add(pid, p.key, region, p.npi, cats)
+            self.add(pid, p.key, region, p.npi, cats, zip_code)
         else:
             entry.cats |= cats
             if (n := valid_npi(p.npi)) and not entry.npi:
@@ -283,6 +349,8 @@ class PractitionerIndex:
                 self.by_npi.setdefault(n, entry)
             if region and entry not in self.by_name_state[(p.key, region)]:
                 self.by_name_state[(p.key, region)].append(entry)
+            if zip_code and entry not in self.by_name_zip[(p.key, zip_code)]:
+                self.by_name_zip[(p.key, zip_code)].append(entry)
         if clinic_id is not None and (clinic_id, p.key) not in self.by_clinic:
             self.by_clinic[(clinic_id, p.key)] = self._entries[pid]
             if clinic_id < 0:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from kdir.common.taxonomy import CODES as CREDENTIAL_CODES
+from kdir.common.taxonomy import TITLES as CREDENTIAL_TITLES
 
 #: Phrases that mean the same: each finds the others.
 EQUIVALENT: tuple[tuple[str, ...], ...] = (
@@ -57,7 +58,7 @@ HONORIFICS = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "prof", "prof
 #: Credentials typed after a name ("Alan Reyes MD"): required when some listing has them, else dropped, so
 #: a wrong or missing credential never empties a search for a clinician's name.
 CREDENTIALS = frozenset(
-    part.lower() for code in CREDENTIAL_CODES for part in code.split("-") if len(part) > 1
+    part.lower() for code in (*CREDENTIAL_CODES, *CREDENTIAL_TITLES) for part in code.split("-") if len(part) > 1
 ) | {"phd", "rn", "bc", "msw", "lmsw"}
 
 #: Search words for a listing's kind and flags (see :func:`listing_terms`).

@@ -1,25 +1,32 @@
 """Claimed credential codes and the NUCC taxonomy codes consistent with each (DOMAIN.md section 3).
 
-No maintained package ships the NUCC code set on PyPI, so the prefixes that matter here are kept in ``_FITS``."""
+Which credential claims which kind of provider is the ``category`` column of the one credential list,
+``data/credentials.csv`` (``kdir.common.credentials``), that the crawler's recogniser reads too. No maintained
+package ships the NUCC code set on PyPI, so the taxonomy prefixes that fit each category are kept in ``_FITS``."""
 
 from __future__ import annotations
 
-#: credential code as printed (upper case, dots removed) -> category
-CODES: dict[str, str] = {
-    "MD": "physician", "DO": "physician",
-    "NP": "np", "FNP": "np", "FNP-BC": "np", "FNP-C": "np", "APRN": "np", "CNP": "np", "DNP": "np",
-    "PMHNP": "psych_np", "PMHNP-BC": "psych_np", "PMHNP-C": "psych_np",
-    "CRNA": "crna", "PA": "pa", "PA-C": "pa",
-    "LCSW": "social_worker", "LICSW": "social_worker", "LCSW-C": "social_worker", "LISW": "social_worker",
-    "LPC": "counselor", "LMHC": "counselor", "LCPC": "counselor", "LPCC": "counselor", "LPC-S": "counselor",
-    "LMFT": "mft", "MFT": "mft", "PSYD": "psychologist", "LP": "psychologist", "PSYCHOLOGIST": "psychologist",
-}
+from kdir.common.credentials import credentials, suffixes
+
+#: credential code (upper case, dots removed) -> category, from the credential list; a suffixed form
+#: ("PMHNP-BC", "LPC-A") claims what its licence claims (see :func:`category`)
+CODES: dict[str, str] = {c.code.upper(): c.category for c in credentials() if c.category}
+#: printed titles that are not codes but claim a category all the same
+TITLES: dict[str, str] = {"PSYCHOLOGIST": "psychologist"}
+_SUFFIXES = frozenset(s.upper() for s in suffixes())
 PRESCRIBERS = frozenset({"physician", "np", "psych_np", "crna", "pa"})
 THERAPISTS = frozenset({"social_worker", "counselor", "mft", "psychologist", "psych_np"})
 
 
 def category(code: str | None) -> str | None:
-    return CODES.get((code or "").upper().replace(".", ""))
+    """The category a printed credential claims ("PMHNP-BC" -> "psych_np"), or None (RN, PhD, unknown)."""
+    norm = (code or "").upper().replace(".", "").strip()
+    found = CODES.get(norm) or TITLES.get(norm)
+    if found is None and "-" in norm:
+        base, _, suffix = norm.rpartition("-")
+        if suffix.strip() in _SUFFIXES:
+            found = CODES.get(base.strip())
+    return found
 
 
 #: category -> NUCC code prefixes that fit it. APRN ("np") covers nurse practitioners (363L), clinical nurse
@@ -44,8 +51,8 @@ def taxonomy_consistent(cat: str | None, taxonomy_codes: list[str]) -> bool:
 def claims_licence(code: str | None) -> bool:
     """A printed code that names a state licence ("LMHC", "LCSW", "LPC"...): only a registry taxonomy that shows
     a licence number can verify it."""
-    norm = (code or "").upper().replace(".", "")
-    return norm.startswith("L") and norm in CODES
+    norm = (code or "").upper().replace(".", "").strip()
+    return norm.startswith("L") and category(norm) is not None
 
 
 def is_psychiatry(code: str) -> bool:

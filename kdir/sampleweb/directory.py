@@ -39,26 +39,34 @@ class DirListing:
     site: str | None = None  # clinic site name when the clinic has a sample website
     site_path: str = "/"  # page of that site the directory links to
     reviews: tuple[DirReview, ...] = ()
+    kind_label: str = "Ketamine clinic"  # the directory's own word for the listing's kind
+    medical_director: str | None = None  # as printed: "Dr. Helen Park, MD"
+    people: tuple[str, ...] = ()  # other providers, as printed: "Jordan Ellis, CRNA"
+    #: an individual provider's listing: the person (name, credentials) a crawl reads from the printed name
+    person: tuple[str, tuple[str, ...]] | None = None
 
 
 LISTINGS: tuple[DirListing, ...] = (
     DirListing("stillwater-ketamine-clinic-austin", "Stillwater Ketamine Clinic", "1100 Congress Ave, Ste 210",
                "Austin", "TX", "78701", "(512) 555-0101", 4.5, 12, ("iv_infusion", "im_injection"), "stillwater",
+               medical_director="Dr. Helen Park, MD", people=("Jordan Ellis, CRNA",),
                reviews=(DirReview("Tom B.", 5, "2026-05-20", "Professional and calm environment. Dr. Park explained "
                                   "every step.", on_site=True),
                         DirReview("Sandra K.", 4, "2026-06-02", "Helped my depression, but expensive."))),
     DirListing("gulf-coast-ketamine-institute-tampa", "Gulf Coast Ketamine Institute",
                "401 E Jackson St, Suite 2340", "Tampa", "FL", "33602", "813.555.0110", 4.7, 41,
-               ("iv_infusion", "esketamine_nasal"),
+               ("iv_infusion", "esketamine_nasal"), kind_label="Infusion center",
                reviews=(DirReview("Luis", 5, "2026-02-14", "Life-changing treatment for my PTSD."),
                         DirReview("Kim T.", 4, "2026-03-30", "Good staff; the waiting room was busy."))),
     DirListing("mile-high-ketamine-wellness-denver", "Mile High Ketamine & Wellness", "1600 Stout Street, #1400",
-               "Denver", "CO", "80202", "303-555-0102", 4.3, 9, ("iv_infusion", "im_injection"), "milehigh"),
+               "Denver", "CO", "80202", "303-555-0102", 4.3, 9, ("iv_infusion", "im_injection"), "milehigh",
+               medical_director="Marcus Webb, D.O."),
     DirListing("cascade-mind-ketamine-clinic-portland", "Cascade Mind Ketamine Clinic",
                "812 SW Washington St., Ste. 300", "Portland", "OR", "97205", "(503) 555 0103", 4.9, 15,
-               ("iv_infusion", "im_injection"), "cascade"),
+               ("iv_infusion", "im_injection"), "cascade",
+               medical_director="Alan Reyes, DO", people=("Maria Chen, LCSW",)),
     DirListing("lumen-ketamine-therapy-phoenix", "Lumen Ketamine Therapy", "2 N. Central Ave, Suite 1800",
-               "Phoenix", "AZ", "85004", "+1 602 555 0104", 4.6, 20, ("iv_infusion",), "lumen",
+               "Phoenix", "AZ", "85004", "+1 602 555 0104", 4.6, 20, ("iv_infusion",), "lumen", medical_director="Dr. Priya Natarajan, MD",
                reviews=(DirReview("Greg", 5, "2026-07-31", "Clean, quiet, professional. Worth the drive from Mesa.",
                                   on_site=True),)),
     DirListing("twin-cities-ketamine-clinic-minneapolis", "Twin Cities Ketamine Clinic", "80 S 8th St, Suite 900",
@@ -68,20 +76,24 @@ LISTINGS: tuple[DirListing, ...] = (
                ("iv_infusion", "im_injection"), "evergreen", "/locations/boston/"),
     DirListing("evergreen-ketamine-centers-providence", "Evergreen Ketamine Centers - Providence",
                "100 Westminster St, Suite 350", "Providence", "RI", "02903", "401-555-0125", None, 0,
-               ("iv_infusion",), "evergreen", "/locations/providence/"),
+               ("iv_infusion",), "evergreen", "/locations/providence/", people=("Sofia Alvarez, MD",)),
     DirListing("blue-ridge-ketamine-psychotherapy-asheville", "Sam Patel, PMHNP-BC \u2014 Blue Ridge Ketamine Psychotherapy",
                "56 College St, Ste 4", "Asheville", "NC", "28801", "828-555-0106", 5.0, 7,
-               ("oral_sublingual", "at_home"), "patel"),
+               ("oral_sublingual", "at_home"), "patel", kind_label="Individual provider",
+               person=("Sam Patel", ("PMHNP-BC",))),
     DirListing("desert-bloom-ketamine-infusions-las-vegas", "Desert Bloom Ketamine Infusions",
                "300 S 4th St, Suite 1200", "Las Vegas", "NV", "89101", "702-555-0112", 3.9, 11, ("iv_infusion",)),
     DirListing("harborview-psychiatry-seattle", "Harborview Psychiatry", "720 Third Ave, Suite 1100", "Seattle",
-               "WA", "98104", "206.555.0108", 4.2, 30, ("esketamine_nasal",), "harborview"),
+               "WA", "98104", "206.555.0108", 4.2, 30, ("esketamine_nasal",), "harborview",
+               kind_label="Psychiatric practice", medical_director="Rebecca Stone, M.D."),
     DirListing("clinica-serenidad-ketamine-center-albuquerque", "Clinica Serenidad Ketamine Center",
                "315 Marquette Ave NW, Ste 500", "Albuquerque", "NM", "87102", "(505) 555-0109", 4.8, 6,
-               ("iv_infusion", "im_injection"), "serenidad"),
+               ("iv_infusion", "im_injection"), "serenidad",
+               medical_director="Dr. Jos\u00e9 N\u00fa\u00f1ez, M.D.", people=("Bego\u00f1a Ib\u00e1\u00f1ez, LPCC",)),
     DirListing("tidewater-ketamine-spravato-center-charleston", "Tidewater Ketamine & Spravato Center",
                "180 Meeting St, Ste 200", "Charleston", "SC", "29401", "843-555-0132", 4.7, 14,
-               ("esketamine_nasal", "iv_infusion"), "tidewater"),
+               ("esketamine_nasal", "iv_infusion"), "tidewater",
+               medical_director="Caroline Ashby, MD", people=("Thomas Grimke, PMHNP-BC",)),
 )
 
 _LABEL = {"iv_infusion": "IV Infusion", "im_injection": "IM Injection", "esketamine_nasal": "Spravato\u00ae (esketamine)",
@@ -155,12 +167,22 @@ class DirectorySite:
         if reviews:
             reviews = f'<section class="reviews"><h2>Recent reviews</h2>{reviews}</section>'
         digits = "".join(ch for ch in item.phone if ch.isdigit())[-10:]
-        body = (f'<article class="listing"><h1 class="listing-name">{_esc(item.name)}</h1>{rating}'
+        people = ""
+        if item.medical_director:
+            people += (f'<p class="medical-director">Medical director: <span class="person">'
+                       f'{_esc(item.medical_director)}</span></p>')
+        if item.people:
+            people += ('<h2>Providers</h2><ul class="providers">'
+                       + "".join(f'<li class="provider">{_esc(x)}</li>' for x in item.people) + "</ul>")
+        if people:
+            people = f'<section class="team">{people}</section>'
+        body = (f'<article class="listing"><p class="listing-kind">{_esc(item.kind_label)}</p>'
+                f'<h1 class="listing-name">{_esc(item.name)}</h1>{rating}'
                 f'<div class="address"><span class="street-address">{_esc(item.street)}</span><br>'
                 f'<span class="locality">{_esc(item.city)}</span>, <span class="region">{item.state}</span> '
                 f'<span class="postal-code">{item.postal_code}</span></div>'
                 f'<p>Call: <a class="phone" href="tel:+1{digits}">{_esc(item.phone)}</a></p>'
-                f'<h2>Treatments offered</h2><ul class="modalities">{mods}</ul>{website}{reviews}'
+                f'<h2>Treatments offered</h2><ul class="modalities">{mods}</ul>{people}{website}{reviews}'
                 '<p class="claim"><a href="/claim">Is this your clinic? Claim this listing</a></p></article>')
         return self._html(item.name, f"/clinic/{slug}/", body)
 

@@ -36,6 +36,8 @@ class SiteSpec:
     app: str | None = None
     #: Client-side routes of a single-page app, as URL paths (``/#/team`` for hash routing).
     routes: tuple[str, ...] = ()
+    #: The script that writes the site's menu and footer into every page (the HTML has none), if any.
+    nav_script: str | None = None
 
 
 #: Clinic sites in serving order (each gets the next loopback address).
@@ -57,6 +59,9 @@ CLINIC_SITES: tuple[SiteSpec, ...] = (
              "(the name is in the logo's alt text and the copyright line), IV hydration/vitamin/NAD+ drips of a med "
              "spa, research and comparison sentences, market sums, insurer logos, a credential badge, a role title, "
              "an office manager, a famous quote, a placeholder and the founder's own testimonial"),
+    SiteSpec("sagebrush", "static pages whose nav bar and footer a small script writes in: menu entries are buttons "
+             "and list items with onclick / data-href and no <a href>; team, fees, FAQ and contact are reachable "
+             "only through them", nav_script="/js/site-nav.js"),
 )
 
 _TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml", ".css": "text/css",

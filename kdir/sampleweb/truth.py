@@ -110,6 +110,13 @@ class ExpectedDirectoryListing:
     reviews: tuple[Review, ...] = ()
     #: texts of reviews that the clinic's own site publishes too (the same review seen at two sources)
     shared_review_texts: tuple[str, ...] = ()
+    kind: Literal["clinic", "practitioner"] = "clinic"
+    #: the name as printed on the detail page (``name`` is what a crawl reads: a person's name for a
+    #: practitioner listing, without the credentials that follow it)
+    printed_name: str = ""
+    credentials: tuple[str, ...] = ()  # a practitioner listing's own credentials
+    #: the people the listing names (medical director first, with role "Medical Director")
+    practitioners: tuple[Practitioner, ...] = ()
 
 
 @dataclass(frozen=True)

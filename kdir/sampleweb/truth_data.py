@@ -200,6 +200,20 @@ SITES: tuple[S, ...] = (
         ),
         testimonials=1, price_min=495.0, price_max=2700.0, insurance=("Aetna", "Cigna", "UnitedHealthcare"),
     ),)),
+    S("sagebrush", "", True, (L(
+        "sagebrush", "main", "clinic", "Sagebrush Ketamine Center", ("+17755550114",),
+        Address("50 W Liberty St, Suite 880", "Reno", "NV", "89501"), "/",
+        aliases=("Sagebrush Ketamine Center, PLLC",), email="care@sagebrushketamine.example",
+        modalities=("iv_infusion", "im_injection"), negated_modalities=("at_home",),
+        conditions=("depression", "treatment_resistant_depression", "anxiety", "ptsd"),
+        services=("medical_screening", "integration_therapy"),
+        practitioners=(
+            P("Marisol Etcheverry", ("MD",), "Medical Director", None, "NV", "not_found",
+              trap="on the team page, reachable only through a menu button written by a script"),
+            P("Tobias Lindqvist", ("LCSW",), "Integration Therapist", None, "NV", "not_found"),
+        ),
+        price_min=300.0, price_max=2450.0,
+    ),), robots_disallow=("/staff-portal/",), forbidden_phones=("+17755550196",)),
 )
 
 #: Overpass element id -> (site, slug) it matches, or () for a candidate only OpenStreetMap knows.

@@ -84,6 +84,10 @@ def test_directory_matches_truth(crawled: Crawled) -> None:
     for expected in crawled.truth.directory:
         got = items[expected.url]
         assert got["name"] == expected.name
+        assert got["kind"] == expected.kind
+        assert got["credentials"] == list(expected.credentials)
+        people = [(p["name"], p["credentials"], p["role"]) for p in got["practitioners"]]
+        assert people == [(p.name, p.credentials, p.role) for p in expected.practitioners], expected.url
         assert got["phones"] == [expected.phone]
         assert got["address"] == normalize_address(expected.address).as_dict()  # one rule for both sides
         assert sorted(got["modalities"]) == sorted(expected.modalities)  # normalised into vocabulary order

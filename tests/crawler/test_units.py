@@ -113,10 +113,20 @@ def test_directory_definitions(tmp_path: Path) -> None:
         ({**good, "extra": 1}, "unknown keys"),
         ({**good, "max_pages": 0}, "max_pages"),
         ({**good, "render": "sometimes"}, "render must be"),
+        ({**good, "kind_labels": {"Clinic": "office"}}, "kind_labels must map"),
+        ({**good, "default_kind": "person"}, "default_kind must be"),
         ([1, 2], "a mapping"),
     ]:
         with pytest.raises(SourceError, match=message):
             parse_source(broken)
+    labelled = parse_source({**good, "kind_labels": {"Provider": "practitioner", "Provider group": "clinic"},
+                             "detail": {"name": {"css": "h1::text"}, "kind": {"css": ".kind::text"},
+                                        "practitioners": {"css": "li::text", "all": True}}})
+    assert labelled.kind_of("Provider group") == "clinic"  # the longest label first
+    assert labelled.kind_of("Featured provider") == "practitioner"
+    assert labelled.kind_of("Psychiatrist") == "practitioner" and labelled.kind_of("Infusion Center") == "clinic"
+    assert labelled.kind_of("Listing") == "clinic" and labelled.kind_of(None) == "clinic"
+    assert parse_source({**good, "default_kind": "practitioner"}).kind_of("Listing") == "practitioner"
     (tmp_path / "bad.yaml").write_text("name: [unclosed")
     with pytest.raises(SourceError, match="not valid YAML"):
         load_source("bad", directory=tmp_path)

@@ -34,12 +34,13 @@ def truth(web: SampleWeb) -> Truth:
 def site_text(web: SampleWeb, http: requests.Session) -> dict[str, str]:
     """All allowed pages of each static clinic site, decoded, entity-unescaped, concatenated."""
     out = {}
+    disallowed = {name: site.robots_disallow for name, site in get_truth().sites.items()}
     for spec in CLINIC_SITES:
         if spec.app:
             continue  # a single-page app's pages are an empty shell: see spa_text
         parts = []
         for path in page_paths(spec.name):
-            if path.startswith("/private/"):
+            if path.startswith(disallowed[spec.name]):
                 continue
             r = http.get(web.sites[spec.name] + path, timeout=5)
             parts.append(html.unescape(r.content.decode(spec.encoding)))
@@ -145,8 +146,9 @@ def test_traps_are_on_the_pages(truth: Truth, site_text: dict[str, str], web: Sa
     for site in truth.sites.values():
         for phone in site.forbidden_phones:
             assert phone[2:] not in digits(site_text[site.name])
-            private = http.get(web.sites[site.name] + site.robots_disallow[0] + "staff-directory/", timeout=5)
-            assert phone[2:] in digits(private.text)
+            private = [http.get(web.sites[site.name] + path, timeout=5).text for path in page_paths(site.name)
+                       if path.startswith(site.robots_disallow)]
+            assert private and phone[2:] in digits("\n".join(private))
         for fax in site.fax_numbers:
             assert fax[2:] in digits(site_text[site.name])
 
@@ -203,11 +205,22 @@ def test_directory_truth_matches_sites(truth: Truth, web: SampleWeb, http: reque
     assert 2 <= len(only_here) < len(truth.directory)
     for d in truth.directory:
         page = html.unescape(http.get(d.url, timeout=5).text)
-        assert d.name in page and d.address.street in page and d.phone[2:] in digits(page)
+        assert d.printed_name in page and d.address.street in page and d.phone[2:] in digits(page)
+        assert d.name in d.printed_name and all(c in d.printed_name for c in d.credentials)
+        for person in d.practitioners:  # printed with its credentials ("M.D." for MD is fine)
+            assert person.name in page, (d.url, person.name)
         if d.same_as:
             listing: ExpectedListing = truth.listing(*d.same_as)
             assert d.phone in listing.phones and d.address.postal_code == listing.address.postal_code
             assert d.website == listing.website
+            on_site = {p.name: p for p in listing.practitioners}
+            for person in d.practitioners:  # the same people as the clinic's own site, same credentials
+                assert person.name in on_site and tuple(person.credentials) == on_site[person.name].credentials
+            if d.kind == "practitioner":
+                assert listing.kind == "practitioner" and d.name in listing.aliases
+    kinds = {d.kind for d in truth.directory}
+    assert kinds == {"clinic", "practitioner"}
+    assert any(p.role == "Medical Director" for d in truth.directory for p in d.practitioners)
     styles = {d.address.street.split(",")[-1].split()[0] for d in truth.directory if "," in d.address.street}
     assert {"Ste", "Suite"} <= styles  # formatting differs from the clinic sites
 

@@ -5,6 +5,7 @@ through these tables (the ``words`` filter), falling back to the code with space
 
 from __future__ import annotations
 
+from indexer.resolve.rules import RULE_LABELS
 from indexer.review_queue import REASON_LABELS
 from kdir.common.fields import FIELD_LABELS
 from kdir.common.vocabulary import LABELS, OUTCOME_LABELS, SOURCE_KIND_LABELS
@@ -16,14 +17,7 @@ STATUS_LABELS = {
     "rejected": "Rejected",
     "merged": "Merged into another listing",
 }
-MATCH_RULE_LABELS = {
-    "new": "first seen here (new listing)",
-    "npi": "same NPI",
-    "phone_zip": "same phone and ZIP code",
-    "website": "same website",
-    "name_address": "same name and address",
-    "moderator": "moved by a moderator",
-}
+MATCH_RULE_LABELS = RULE_LABELS  # one place: indexer.resolve.rules
 ACTION_LABELS = {
     "approve": "Approved", "reject": "Rejected", "edit": "Edited a field", "clear_override": "Removed an override",
     "merge": "Merged", "split": "Split", "hide_review": "Hid a review", "unhide_review": "Showed a review again",

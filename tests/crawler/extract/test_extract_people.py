@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from crawler.extract import extract_page
-from crawler.extract.practitioners import find_practitioners, normalize_credential
+from crawler.extract.practitioners import CREDENTIALS, find_practitioners, normalize_credential
 
 
 def people(*lines: str, team: bool = False) -> list[tuple[str, list[str], str | None]]:
@@ -26,7 +26,7 @@ def test_the_range_of_us_health_credentials(line: str, creds: list[str]) -> None
 
 
 def test_every_listed_credential_and_its_suffixed_forms_normalise() -> None:
-    with resources.files("crawler.extract").joinpath("data/credentials.csv").open(encoding="utf-8") as fh:
+    with resources.files("kdir.common").joinpath("data/credentials.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     codes = [r["code"] for r in rows if r["kind"] != "suffix"]
     assert len(codes) >= 90 and all(r["source"] for r in rows)
@@ -78,3 +78,14 @@ def test_an_organisations_npi_is_never_a_persons() -> None:
     assert [p.npi for p in org.practitioners] == [None] and org.npis == ["1234567893"]
     own = extract_page(page.format("NPI"), "https://a.example/team/")
     assert [p.npi for p in own.practitioners] == ["1234567893"]
+
+
+def test_the_registry_check_and_the_recogniser_read_one_list() -> None:
+    from kdir.common.credentials import codes
+    from kdir.common.taxonomy import CODES, category
+
+    assert codes() == CREDENTIALS
+    for code in CODES:  # every credential the registry check can test is recognised, suffixed forms too
+        printed = next(c for c in CREDENTIALS if c.upper() == code)
+        assert normalize_credential(printed) == printed and category(normalize_credential(printed)) == CODES[code]
+    assert category(normalize_credential("pmhnp - bc")) == "psych_np"

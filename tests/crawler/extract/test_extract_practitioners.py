@@ -7,8 +7,10 @@ import pytest
 from crawler.extract.practitioners import (
     clean_name,
     find_practitioners,
+    merge_people,
     normalize_credential,
     practitioner_from_parts,
+    practitioner_from_text,
     split_credentials,
 )
 from kdir.common.record import Practitioner
@@ -92,3 +94,34 @@ def test_bilingual_role_keeps_the_english_part() -> None:
                                 "Ana Ruiz, MD | Owner / Medical Director"])
     assert [(p.name, p.role) for p in found] == [("Begoña Ibáñez", "Integration Therapist"),
                                                 ("Ana Ruiz", "Medical Director")]
+
+
+@pytest.mark.parametrize(("text", "role", "expected"), [
+    ("Sam Patel, PMHNP-BC", None, ("Sam Patel", ["PMHNP-BC"], None)),
+    ("Dr. Jane Roe, M.D., Ph.D.", "Medical Director", ("Jane Roe", ["MD", "PhD"], "Medical Director")),
+    ("Alan Reyes, DO - Psychiatrist", None, ("Alan Reyes", ["DO"], "Psychiatrist")),
+    ("Bego\u00f1a Ib\u00e1\u00f1ez, LPCC", None, ("Bego\u00f1a Ib\u00e1\u00f1ez", ["LPCC"], None)),
+    ("Jane Roe", None, ("Jane Roe", [], None)),
+    ("Lee Park, LPC-A, NCC", None, ("Lee Park", ["LPC-A", "NCC"], None)),
+    ("Roe, Jane Q., M.D.", None, ("Jane Q. Roe", ["MD"], None)),
+    ("Smith-Jones, Ann, LCSW", None, ("Ann Smith-Jones", ["LCSW"], None)),
+    ("Roe, Jane", None, ("Jane Roe", [], None)),
+])
+def test_practitioner_from_text(text: str, role: str | None, expected: tuple) -> None:
+    p = practitioner_from_text(text, role=role)
+    assert p is not None and (p.name, p.credentials, p.role) == expected
+
+
+def test_practitioner_from_text_refuses_what_is_no_person() -> None:
+    assert practitioner_from_text("") is None
+    assert practitioner_from_text("Ketamine Wellness Center") is None
+    assert practitioner_from_text("Jane Roe, Front Desk Coordinator") is None
+    assert practitioner_from_text("Austin, Texas") is None
+    assert practitioner_from_text("Patel, PMHNP-BC") is None
+
+
+def test_merge_people_keeps_one_entry_per_person() -> None:
+    people = merge_people([Practitioner("Jane Roe", ["MD"], "Medical Director"),
+                           Practitioner("Dr. Jane Roe", ["PhD"]), Practitioner("Sam Patel", ["PMHNP-BC"])])
+    assert [(p.name, p.credentials, p.role) for p in people] == [
+        ("Jane Roe", ["MD", "PhD"], "Medical Director"), ("Sam Patel", ["PMHNP-BC"], None)]
