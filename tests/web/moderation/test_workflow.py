@@ -161,7 +161,7 @@ def test_merge_and_split_through_the_screens(staff_client: Any, seeded_ids: Any,
         assert s.get(Provider, new_pid).name == "Clinic b"
     assert [a for a, _ in _audit(db)] == ["merge", "split"]
     split_page = staff_client.get(f"/moderation/provider/{new_pid}").get_data(as_text=True)
-    assert '<span title="moderator">Moderator&#39;s decision</span> (1.00)' in split_page  # the rule in words
+    assert "Moderator&#39;s decision (score 1.00)" in split_page  # the rule in words, never its code
 
 
 def test_posts_need_csrf_and_a_moderator(staff_app: Any, staff_client: Any, seeded_ids: Any, db: Any) -> None:
