@@ -99,6 +99,9 @@ class FTS5Backend:
                 with self._write_lock:
                     for stmt in SCHEMA:
                         conn.execute(stmt)
+                    columns = {r[1] for r in conn.execute("PRAGMA table_info(docs)")}
+                    if "price" not in columns:  # an index written before price sorting: filled by a rebuild
+                        conn.execute("ALTER TABLE docs ADD COLUMN price REAL")
                 self._schema_ready = True
         except (OSError, sqlite3.Error) as exc:
             raise SearchUnavailable(f"search index {self.path} cannot be opened: {exc}") from exc
@@ -189,9 +192,10 @@ class FTS5Backend:
             if replace:
                 cls._delete_ids(conn, [d["id"] for d in batch])
             conn.executemany(
-                "INSERT INTO docs (id, stale, mask, lat, lon, rating, bayes) VALUES (?,?,?,?,?,?,?)",
-                [(d["id"], int(bool(d.get("stale"))), doc_mask(d), _num(d.get("lat")), _num(d.get("lon")),
-                  _num(d.get("rating_value")), _num(d.get("rating_bayes"))) for d in batch])
+                "INSERT INTO docs (id, stale, mask, lat, lon, rating, bayes, price) VALUES (?,?,?,?,?,?,?,?)",
+                [(d["id"], int(bool(d.get("stale"))), bitset.encode_mask(doc_mask(d)), _num(d.get("lat")), _num(d.get("lon")),
+                  _num(d.get("rating_value")), _num(d.get("rating_bayes")), _num(d.get("price_min")))
+                 for d in batch])
             conn.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
                              [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in batch])
             conn.executemany("INSERT INTO fts (rowid, name, practitioners, place, topics, ids) VALUES (?,?,?,?,?,?)",

@@ -23,16 +23,19 @@ from indexer.search.base import HL_END, HL_START, SearchHit, SearchQuery, Search
 from indexer.search.bitset import Snapshot
 from indexer.search.common import (
     BITS,
+    FIELD_BITS,
     bounding_box,
+    facet_counts,
     facets_from_bit_counts,
+    group_masks,
     haversine_km,
     page_window,
     practitioner_highlight,
-    required_mask,
 )
 from indexer.search.fts5_query import Group, Vocabulary, highlight, parse_words
 from indexer.search.fts5_schema import WEIGHTS
 from indexer.search.query_text import query_words
+from kdir.common.filters import FILTERS
 
 
 class IndexReader(Protocol):
@@ -67,6 +70,8 @@ class Search:
         self.match = " AND ".join(g.fts() for g in self.groups) if self.groups else None
         self.distances: dict[int, float] = {}
         self.text_count = 0
+        self.base = 0  # the documents matching everything but the filters
+        self.group_sets: dict[str, int] = {}  # filter name -> documents with any of its selected values
 
     # -- the filtered set ------------------------------------------------------------------------------------
     def _matching(self, column: str | None = None) -> int:
@@ -104,12 +109,16 @@ class Search:
         return out
 
     def filtered(self) -> int:
+        """F: the base (live, rating, text, radius) AND, per selected filter, ANY of its values."""
         q, snap = self.q, self.snap
         f = snap.every if q.include_stale else snap.live
-        mask = required_mask(q)
-        for bit in range(len(BITS)):
-            if mask >> bit & 1:
-                f &= snap.bits[bit]
+        self.group_sets = {}
+        for name, mask in group_masks(q).items():
+            members = 0
+            for bit in range(len(BITS)):
+                if mask >> bit & 1:
+                    members |= snap.bits[bit]
+            self.group_sets[name] = members
         if f and q.min_rating is not None:
             row = self.conn.execute("SELECT group_concat(id) FROM docs WHERE rating >= ?",
                                     (float(q.min_rating),)).fetchone()
@@ -121,7 +130,38 @@ class Search:
         if f and self.point and q.radius_km:
             self.distances = self._within(float(q.radius_km), f)
             f &= bitset.from_ids(self.distances, snap.nbytes)
+        self.base = f
+        for members in self.group_sets.values():
+            f &= members
+        if self.distances and self.group_sets:
+            member = bitset.Membership(f)
+            self.distances = {i: d for i, d in self.distances.items() if i in member}
         return f
+
+    def without(self, name: str) -> int:
+        """The base AND every selected filter but ``name``: the set ``name``'s facet counts are taken from."""
+        f = self.base
+        for other, members in self.group_sets.items():
+            if other != name:
+                f &= members
+        return f
+
+    def facets(self, f: int, total: int) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """Disjunctive facet counts (each filter's counts with every other filter applied, not its own) and
+        the total each selected filter's removal would give."""
+        if not self.group_sets:
+            return facets_from_bit_counts(total, [(f & b).bit_count() for b in self.snap.bits]), {}
+        out: dict[str, dict[str, int]] = {}
+        dropped: dict[str, int] = {}
+        for flt in FILTERS:
+            s = f
+            n = total
+            if flt.name in self.group_sets:
+                s = self.without(flt.name)
+                n = dropped[flt.name] = s.bit_count()
+            out[flt.field] = facet_counts(flt.field, n, {bit: (s & self.snap.bits[bit]).bit_count()
+                                                         for _, bit in FIELD_BITS[flt.field]})
+        return out, dropped
 
     # -- ordering --------------------------------------------------------------------------------------------
     def _by_rating(self, f: int, count: int, need: int, exclude: set[int] | None = None) -> list[int]:
@@ -185,6 +225,20 @@ class Search:
                           if i not in placed)
         return [(i, -d) for i, d in ranked[:need]]
 
+    def _by_price(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
+        """Lowest known price first (then rating); listings without a price last, by rating."""
+        member = bitset.Membership(f)
+        priced: list[tuple[int, float]] = []
+        for doc_id, price in self.conn.execute("SELECT id, price FROM docs WHERE price IS NOT NULL"):
+            if doc_id in member:
+                priced.append((doc_id, float(price)))
+        priced.sort(key=lambda r: (r[1], self.snap.sort_key(r[0])))
+        out = [(i, -p) for i, p in priced[:need]]
+        if len(out) < need and len(priced) < count:
+            seen = {i for i, _ in priced}
+            out.extend((i, float("-inf")) for i in self._by_rating(f, count, need - len(out), exclude=seen))
+        return out[:need]
+
     def ranked(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
         sort = self.q.sort
         if sort == "distance" and not self.point:
@@ -197,6 +251,8 @@ class Search:
             return self._by_tiers(f, need)
         if sort == "distance":
             return self._by_distance(f, count, need)
+        if sort == "price":
+            return self._by_price(f, count, need)
         return [(i, -self.snap.sort_key(i)[1]) for i in self._by_rating(f, count, need)]
 
     # -- page ------------------------------------------------------------------------------------------------
@@ -224,8 +280,9 @@ class Search:
             f = self.filtered()
         total = f.bit_count()
         facets: dict[str, dict[str, int]] = {}
+        dropped: dict[str, int] = {}
         if q.facets:
-            facets = facets_from_bit_counts(total, [(f & b).bit_count() for b in self.snap.bits])
+            facets, dropped = self.facets(f, total)
         limit, offset = page_window(q)
         ranked = self.ranked(f, total, offset + limit)[offset:] if total > offset else []
         ids = [i for i, _ in ranked]
@@ -244,4 +301,4 @@ class Search:
                 dist = haversine_km(doc["lat"], doc["lon"], *self.point)
             hits.append(SearchHit(id=doc_id, score=float(score), document=doc, distance_km=dist,
                                   highlights=self._highlights(doc)))
-        return SearchResult(total=total, hits=hits, facets=facets)
+        return SearchResult(total=total, hits=hits, facets=facets, without=dropped)
