@@ -237,6 +237,10 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
             clinicians = (len(people), sum(1 for o in checked if "verified" in o),
                           sum(o.count("mismatch") for o in checked))
             value, count = combine(summaries.get(p.id, []))
+            if p.kind == "practitioner":  # their own credentials ("PMHNP-BC") are searchable words too
+                own = [c for c, _ in creds.get(p.id, []) if c]
+                if own:
+                    labels.append(practitioner_label(p.name, own))
             for pract_id in team:
                 name, pnpi = pract_names[pract_id]
                 labels.append(practitioner_label(name, [c for c, _ in creds.get(pract_id, []) if c]))

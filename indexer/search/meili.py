@@ -71,7 +71,8 @@ SETTINGS: dict[str, Any] = {
     "sortableAttributes": ["rank_rating", "rank_price", "id", "_geo"],
     "rankingRules": RANKING_RULES,
     # numbers (street numbers, postcodes, NPIs, phone digits) never match with a typo (v1.15+)
-    "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True},
+    "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True,
+                      "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 9}},  # as FTS5 (fts5_query.max_typos)
     "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     "faceting": {"maxValuesPerFacet": 100},
     # the one synonym table (kdir.common.synonyms, with plural keys), as FTS5 expands it

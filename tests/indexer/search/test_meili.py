@@ -59,7 +59,8 @@ def test_settings_payload() -> None:
     assert rules[1:6] == ["words", "typo", "proximity", "attribute", "exactness"]
     assert rules[-2:] == ["rank_rating:desc", "id:asc"]  # relevance ties: best rated, then id (as FTS5)
     assert SETTINGS["typoTolerance"] == {"enabled": True, "disableOnAttributes": ["postal_code", "npis"],
-                                         "disableOnNumbers": True}
+                                         "disableOnNumbers": True,
+                                         "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 9}}
     assert SETTINGS["pagination"] == {"maxTotalHits": MAX_TOTAL_HITS}
     assert MAX_TOTAL_HITS == 500 * 50  # what the site can show: 500 pages of 50
     assert {"_geo", "id", "stale"} <= set(SETTINGS["filterableAttributes"])

@@ -38,7 +38,7 @@ def test_search_text_highlight_badges_and_rating(client: Any, seeded: Any) -> No
     assert names and "<mark>Sunrise</mark>" in names[0]
     assert "Credentials verified" in html and "Psychiatrist involved" in html
     assert "Licensed therapist on the team" in html
-    assert "Rated 4.7 out of 5 from 34 reviews (2 sources)" in html
+    assert "Rated 4.7 out of 5 from 34 reviews (2 independent sources)" in html
     assert "last verified 2026-11-01" in html
     html = client.get("/search?q=rose").get_data(as_text=True)
     assert "Spravato REMS (claimed)" in html and "Accepts insurance" in html
@@ -67,10 +67,17 @@ def test_filters_and_facet_counts(client: Any, seeded: Any) -> None:
 
 
 def test_bad_search_parameters_are_explained(client: Any, seeded: Any) -> None:
-    r = client.get("/search?near=Atlantis,+XX")
+    # a place not understood: everything typed stays on the form, the page says so in plain words
+    r = client.get("/search?q=ketamine&near=Atlantis,+XX&modality=iv_infusion")
+    html = " ".join(r.get_data(as_text=True).split())
+    assert r.status_code == 200
+    assert "We could not find the place “Atlantis, XX”" in html and "ZIP code" in html and 'role="alert"' in html
+    assert 'value="ketamine"' in html and 'value="Atlantis, XX"' in html
+    assert 'value="iv_infusion" checked' in html and _result_names(html)  # searched without the place
+    # a bad parameter: 400, the rest of the search kept
+    r = client.get("/search?modality=laser&page=x&q=sunrise")
     assert r.status_code == 400
-    assert "ZIP code" in r.get_data(as_text=True) and 'role="alert"' in r.get_data(as_text=True)
-    assert client.get("/search?modality=laser&page=x").status_code == 400
+    assert _result_names(r.get_data(as_text=True)) == ["<mark>Sunrise</mark> Ketamine Clinic"]
 
 
 def test_htmx_partial_updates_results_count_and_facets(client: Any, seeded: Any) -> None:
