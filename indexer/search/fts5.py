@@ -32,6 +32,7 @@ from indexer.search.common import BITS, doc_mask, validate_query
 from indexer.search.fts5_query import Vocabulary, build_vocabulary
 from indexer.search.fts5_schema import SCHEMA, clean_doc, fts_row
 from indexer.search.fts5_search import Search
+from indexer.search.geo_cache import CIRCLES_KEPT, Circle, load_circle
 from indexer.search.query_text import tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +82,9 @@ class FTS5Backend:
         self._matches: OrderedDict[str, int] = OrderedDict()
         self._matches_generation = -1
         self._matches_lock = threading.Lock()
+        self._circles: OrderedDict[tuple[float, float, float], Circle] = OrderedDict()
+        self._circles_generation = -1
+        self._circles_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._snapshot_lock = threading.Lock()
         self._schema_ready = False
@@ -310,6 +314,27 @@ class FTS5Backend:
                 if len(changed) <= INCREMENTAL_LIMIT:
                     return old.apply(conn, changed, generation, len(BITS))
         return Snapshot.load(conn, generation, len(BITS))
+
+    @_leased
+    def circle(self, lat: float, lon: float, radius_km: float, generation: int) -> Circle:
+        """The documents within ``radius_km`` of a point, nearest first, from an LRU cache emptied by any
+        write (:mod:`indexer.search.geo_cache`)."""
+        key = (round(float(lat), 5), round(float(lon), 5), round(float(radius_km), 3))
+        with self._circles_lock:
+            if self._circles_generation != generation:
+                self._circles.clear()
+                self._circles_generation = generation
+            found = self._circles.get(key)
+            if found is not None:
+                self._circles.move_to_end(key)
+                return found
+        found = load_circle(self._conn(), lat, lon, radius_km)
+        with self._circles_lock:
+            if self._circles_generation == generation:
+                self._circles[key] = found
+                while len(self._circles) > CIRCLES_KEPT:
+                    self._circles.popitem(last=False)
+        return found
 
     @_leased
     def matching(self, expression: str, generation: int) -> int:

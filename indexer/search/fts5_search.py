@@ -24,7 +24,6 @@ from indexer.search.bitset import Snapshot
 from indexer.search.common import (
     BITS,
     FIELD_BITS,
-    bounding_box,
     facet_counts,
     facets_from_bit_counts,
     group_masks,
@@ -34,6 +33,7 @@ from indexer.search.common import (
 )
 from indexer.search.fts5_query import Group, Vocabulary, highlight, parse_words
 from indexer.search.fts5_schema import WEIGHTS
+from indexer.search.geo_cache import Circle
 from indexer.search.query_text import query_words
 from kdir.common.filters import FILTERS
 
@@ -48,6 +48,8 @@ class IndexReader(Protocol):
     def vocabulary(self) -> Vocabulary: ...
 
     def matching(self, expression: str, generation: int) -> int: ...
+
+    def circle(self, lat: float, lon: float, radius_km: float, generation: int) -> Circle: ...
 
 RANK_CAP = 2000
 BM25_SCAN_CAP = 20_000  # bm25 walks every text match; words in more documents than this rank by tiers
@@ -68,7 +70,7 @@ class Search:
         self.groups: list[Group] = parse_words(words.words, vocab) if words else []
         self.relaxed = parse_words(words.relaxed, vocab) if words and words.relaxed else None
         self.match = " AND ".join(g.fts() for g in self.groups) if self.groups else None
-        self.distances: dict[int, float] = {}
+        self.radius_circle: Circle | None = None  # every document within the query's radius (cached)
         self.text_count = 0
         self.base = 0  # the documents matching everything but the filters
         self.group_sets: dict[str, int] = {}  # filter name -> documents with any of its selected values
@@ -85,16 +87,9 @@ class Search:
                 break
         return max(result, 0)
 
-    def _within(self, radius_km: float, f: int) -> dict[int, float]:
-        """id -> distance for the documents of F within the radius: the R*Tree box as a bitset, AND F, then
-        haversine for just those."""
+    def _circle(self, radius_km: float) -> Circle:
         assert self.point is not None
-        min_lat, max_lat, min_lon, max_lon = bounding_box(*self.point, radius_km)
-        row = self.conn.execute(
-            "SELECT group_concat(id) FROM geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?",
-            (min_lat, max_lat, min_lon, max_lon)).fetchone()
-        candidates = bitset.from_csv(row[0]) & f
-        return self._distances_of(bitset.ids_of(candidates), radius_km) if candidates else {}
+        return self.backend.circle(self.point[0], self.point[1], radius_km, self.snap.generation)
 
     def _distances_of(self, ids: list[int], radius_km: float | None = None) -> dict[int, float]:
         assert self.point is not None
@@ -128,14 +123,11 @@ class Search:
             self.text_count = text.bit_count()
             f &= text
         if f and self.point and q.radius_km:
-            self.distances = self._within(float(q.radius_km), f)
-            f &= bitset.from_ids(self.distances, snap.nbytes)
+            self.radius_circle = self._circle(float(q.radius_km))
+            f &= self.radius_circle.members
         self.base = f
         for members in self.group_sets.values():
             f &= members
-        if self.distances and self.group_sets:
-            member = bitset.Membership(f)
-            self.distances = {i: d for i, d in self.distances.items() if i in member}
         return f
 
     def without(self, name: str) -> int:
@@ -206,21 +198,29 @@ class Search:
         return out
 
     def _by_distance(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
-        """Nearest first; documents without coordinates last (by rating). Without a radius, a circle widens
+        """Nearest first; documents without coordinates last (by rating). Circles (cached per place and radius,
+        their documents in distance order) are walked for F's members; without a radius, a circle widens
         until it holds the page: everything outside a circle is farther than everything inside it."""
-        if self.distances:
-            found = self.distances
-        else:
-            found = {}
-            for radius in EXPANDING_RADII_KM:
-                found = self._within(radius, f)
-                if len(found) >= need or len(found) >= count:
-                    break
-            else:
-                found = self._distances_of(bitset.ids_of(f))
-        ranked = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))[:need]
-        if len(ranked) < need and len(found) < count:  # the page reaches the documents without coordinates
-            placed = set(found)
+        member = bitset.Membership(f)
+        circles = [self.radius_circle] if self.radius_circle is not None else \
+            [self._circle(r) for r in EXPANDING_RADII_KM]
+        ranked: list[tuple[int, float]] = []
+        inside = 0
+        for c in circles:
+            inside = (c.members & f).bit_count()
+            if inside >= need or inside >= count or c is circles[-1]:
+                for doc_id in c.order:
+                    if doc_id in member:
+                        ranked.append((doc_id, c.distance[doc_id]))
+                        if len(ranked) >= need:
+                            break
+                break
+        if len(ranked) < need and self.radius_circle is None and inside < count:
+            placed = {i for i, _ in ranked}  # beyond the widest circle: measure the rest of F
+            rest = [i for i in bitset.ids_of(f) if i not in placed]
+            ranked.extend(sorted(self._distances_of(rest).items(), key=lambda kv: (kv[1], kv[0]))[:need - len(ranked)])
+        if len(ranked) < need and len(ranked) < count:  # the page reaches the documents without coordinates
+            placed = {i for i, _ in ranked}
             ranked.extend((i, float("inf")) for i in self._by_rating(f, count, need, exclude=placed)
                           if i not in placed)
         return [(i, -d) for i, d in ranked[:need]]
