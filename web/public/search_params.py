@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from indexer.search.base import SearchQuery
@@ -84,6 +85,7 @@ def resolve_place(text: str) -> Place | None:
     return Place(f"{m.group(1).strip(' ,').title()}, {state}", coords[0], coords[1], state)
 
 
+@lru_cache(maxsize=4096)
 def understand_place(text: str) -> tuple[Place | None, tuple[Place, ...]]:
     """What a patient typed in the place box, offline: a ZIP code, "City, ST", a sizable city without its
     state ("Austin"), or a city with a typo ("Austn, TX", "Denvr") -- (place, other places of that name)."""
