@@ -34,7 +34,9 @@ def _filter_schema(f: Filter) -> dict[str, Any]:
     """The JSON schema of a registry filter's value (as a parameter and as a document field)."""
     if f.kind == "flag":
         return {"type": "boolean"}
-    if f.kind in ("choice", "state"):
+    if f.kind == "state":
+        return {"enum": [*f.values, "near"]}
+    if f.kind == "choice":
         return {"enum": list(f.values)}
     return {"type": "array", "items": {"enum": list(f.values)}}
 
@@ -92,7 +94,8 @@ def _filter_param(f: Filter) -> dict[str, Any]:
     help_text = f.help if f.kind != "codes" else f"{f.help} Repeat the parameter or separate values with commas; " \
                                                   "different filters combine (AND)."
     if f.kind == "state":
-        help_text += " A two-letter state code; with `near`, the place only measures distance (no radius)."
+        help_text += " A two-letter state code, or `near` for the state of the place searched; with a place, the " \
+                     "place only measures distance (no radius)."
     return _param(f.name, _filter_schema(f), help_text)
 
 

@@ -151,6 +151,15 @@ def test_telehealth_in_my_state(live_server: Any, page: Any) -> None:
     assert "miles away" in page.inner_text("#results")
     api = page.request.get(live_server.url + "/api/v1/providers?telehealth_state=AZ").json()
     assert [x["name"] for x in api["results"]] == ["Sam Patel, PMHNP-BC"]
+    # derived from the place typed: "telehealth austin" -> Texas
+    page.goto(live_server.url + "/search?q=ketamine+austin")
+    page.select_option("#telehealth_state", "near")
+    page.wait_for_function("() => location.search.includes('telehealth_state=near')")
+    page.wait_for_load_state("networkidle")
+    assert _names(page) == ["Sam Patel, PMHNP-BC"]
+    api = page.request.get(live_server.url + "/api/v1/providers?near=85004&telehealth_state=near").json()
+    assert [x["name"] for x in api["results"]] == ["Sam Patel, PMHNP-BC"]
+    assert page.request.get(live_server.url + "/api/v1/providers?telehealth_state=near").status == 400
 
 
 def test_place_suggestions_as_you_type(live_server: Any, page: Any) -> None:
