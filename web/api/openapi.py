@@ -62,7 +62,9 @@ LIST = _obj({
     "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
     "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "pages": {"type": "integer"},
     "near": {"oneOf": [{"type": "null"}, _obj({"label": STR, "lat": {"type": "number"},
-                                               "lon": {"type": "number"}})]},
+                                               "lon": {"type": "number"}, "from_q": NSTR},
+                                              required=["label", "lat", "lon"])]},
+    "q": {"type": "string", "description": "the words searched (q without a place taken from its end)"},
     "results": {"type": "array", "items": {"$ref": "#/components/schemas/ProviderSummary"}},
 }, required=["total", "page", "per_page", "pages", "results"])
 DETAIL = _obj({

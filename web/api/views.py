@@ -59,7 +59,9 @@ def providers() -> Any:
     return jsonify({
         "total": result.total, "page": params.query.page, "per_page": per_page,
         "pages": max(1, -(-result.total // per_page)),
-        "near": {"label": place.label, "lat": place.lat, "lon": place.lon} if place else None,
+        "near": {"label": place.label, "lat": place.lat, "lon": place.lon,
+                 "from_q": params.place_from_text} if place else None,
+        "q": params.query.text,
         "results": [api_item(h) for h in result.hits],
     })
 

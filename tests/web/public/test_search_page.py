@@ -152,3 +152,40 @@ def test_staff_links_follow_the_login_state(client: Any, web_db: Any, seeded: An
                       client.get("/login").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     client.post("/login", data={"csrf_token": token, "username": "root", "password": "correct horse battery"})
     assert 'href="/ops">Ops' in client.get("/guide").get_data(as_text=True)
+
+
+def test_api_takes_a_place_from_the_words(client: Any, seeded: Any) -> None:
+    body = client.get("/api/v1/providers?q=ketamine+near+78701").get_json()
+    assert body["near"]["label"] == "78701 (Austin, TX)" and body["near"]["from_q"] == "78701"
+    assert body["q"] == "ketamine"
+    names = {x["name"] for x in body["results"]}
+    assert {"Sunrise Ketamine Clinic", "Austin Ketamine Wellness"} <= names and "Mile High Infusion Center" not in names
+    assert all(x["distance_km"] is not None and x["distance_km"] < 81 for x in body["results"])
+
+
+def test_hidden_options_and_disjunctive_counts_on_the_page(client: Any, seeded: Any) -> None:
+    html = client.get("/search").get_data(as_text=True)
+    # no live listing treats eating disorders: the option is not offered; one that some listing has is
+    assert 'value="eating_disorders"' not in html and 'value="ptsd"' in html
+    # duplicated filters are gone: insurance and telehealth are services only
+    assert 'name="insurance"' not in html and 'name="telehealth"' not in html
+    assert 'name="service" value="accepts_insurance"' in html and 'name="service" value="telehealth"' in html
+    one = client.get("/search?modality=iv_infusion").get_data(as_text=True)
+    spravato = re.search(r'id="fc-modalities-esketamine_nasal">(\d+)<', one)
+    assert spravato and spravato.group(1) == "1"  # ticking Spravato too would add Rose City
+    both = client.get("/search?modality=iv_infusion&modality=esketamine_nasal").get_data(as_text=True)
+    assert len(_result_names(both)) == len(_result_names(one)) + 1
+
+
+def test_price_sort_and_card_price_line(client: Any, web_db: Any, search_backend: Any, seeded: Any) -> None:
+    from indexer.db.models import Provider
+
+    with web_db.session() as s:
+        for key, amount in (("mile_high", 400), ("austin_wellness", 650)):
+            s.get(Provider, seeded[key]).price = {"min": amount, "currency": "USD", "unit": "session"}
+        s.commit()
+    publish(web_db, search_backend)
+    html = " ".join(client.get("/search?sort=price&kind=clinic").get_data(as_text=True).split())
+    names = _result_names(html)
+    assert names[:2] == ["Mile High Infusion Center", "Austin Ketamine Wellness"]  # unpriced after
+    assert "from $400 per session" in html and 'href="tel:+13035550103">Call (303) 555-0103' in html
