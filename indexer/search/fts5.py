@@ -32,7 +32,7 @@ from indexer.search.common import BITS, doc_mask, validate_query
 from indexer.search.fts5_query import Vocabulary, build_vocabulary
 from indexer.search.fts5_schema import SCHEMA, clean_doc, fts_row
 from indexer.search.fts5_search import Search
-from indexer.search.geo_cache import CIRCLES_KEPT, Circle, load_circle
+from indexer.search.geo_cache import CIRCLES_KEPT, Circle, load_circle, update_circle
 from indexer.search.query_text import tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -305,15 +305,35 @@ class FTS5Backend:
     def _refresh(conn: sqlite3.Connection, old: Snapshot | None, generation: int) -> Snapshot:
         """Apply the ids changed since ``old`` when the change log covers them, else load everything."""
         if old is not None and old.generation < generation:
-            rebuilt = conn.execute("SELECT value FROM meta WHERE key = 'rebuilt'").fetchone()[0]
-            oldest = conn.execute("SELECT min(generation) FROM changes").fetchone()[0]
-            if rebuilt <= old.generation and oldest is not None and oldest <= old.generation + 1:
-                changed = [r[0] for r in conn.execute(
-                    "SELECT DISTINCT id FROM changes WHERE generation > ? LIMIT ?",
-                    (old.generation, INCREMENTAL_LIMIT + 1))]
-                if len(changed) <= INCREMENTAL_LIMIT:
-                    return old.apply(conn, changed, generation, len(BITS))
+            changed = FTS5Backend._changed_since(conn, old.generation)
+            if changed is not None:
+                return old.apply(conn, changed, generation, len(BITS))
         return Snapshot.load(conn, generation, len(BITS))
+
+    @staticmethod
+    def _changed_since(conn: sqlite3.Connection, generation: int) -> list[int] | None:
+        """The ids written since ``generation``, or None when the change log does not cover them all (a
+        rebuild, log trimmed) or they are too many to apply one by one."""
+        rebuilt = conn.execute("SELECT value FROM meta WHERE key = 'rebuilt'").fetchone()[0]
+        oldest = conn.execute("SELECT min(generation) FROM changes").fetchone()[0]
+        if rebuilt > generation or oldest is None or oldest > generation + 1:
+            return None
+        changed = [r[0] for r in conn.execute("SELECT DISTINCT id FROM changes WHERE generation > ? LIMIT ?",
+                                              (generation, INCREMENTAL_LIMIT + 1))]
+        return changed if len(changed) <= INCREMENTAL_LIMIT else None
+
+    def _update_circles(self, generation: int) -> None:
+        """Bring the cached circles to ``generation``: the documents written since are moved in or out (a few
+        ids after an incremental publish), or, when the change log does not cover them, the cache is emptied.
+        Called with the circles lock held."""
+        changed = self._changed_since(self._conn(), self._circles_generation) \
+            if self._circles and 0 <= self._circles_generation < generation else None
+        if changed is None:
+            self._circles.clear()
+        else:
+            for key, old in list(self._circles.items()):
+                self._circles[key] = update_circle(self._conn(), old, key[0], key[1], key[2], changed)
+        self._circles_generation = generation
 
     @_leased
     def circle(self, lat: float, lon: float, radius_km: float, generation: int) -> Circle:
@@ -322,8 +342,7 @@ class FTS5Backend:
         key = (round(float(lat), 5), round(float(lon), 5), round(float(radius_km), 3))
         with self._circles_lock:
             if self._circles_generation != generation:
-                self._circles.clear()
-                self._circles_generation = generation
+                self._update_circles(generation)
             found = self._circles.get(key)
             if found is not None:
                 self._circles.move_to_end(key)
