@@ -216,12 +216,10 @@ def parse_search(args: Mapping[str, Any], *, api: bool, per_page: int = 20) -> S
         elif f.kind in ("choice", "state"):
             value = _one(args, f.name)
             echo[f.name] = value or None
-            if f.kind == "state" and value.lower() == NEAR_STATE:  # the state of the place searched
+            if f.kind == "state" and value == NEAR_STATE:  # the state of the place searched
                 if place is None or not place.state:
                     raise ParamError(f.name, f"{f.name}={NEAR_STATE} needs a place (near, or one in q)")
                 value = place.state
-            elif f.kind == "state":
-                value = value.upper()
             values = (value,) if value else ()
         else:
             values = tuple(dict.fromkeys([*_many(args, f.name), *aliased.get(f.name, [])]))
