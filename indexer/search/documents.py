@@ -234,7 +234,8 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
             team = [pract_id for pract_id in affiliations.get(p.id, []) if pract_id in pract_names]
             people = team if p.kind == "clinic" else [p.id]
             checked = [outcomes.get(person, []) for person in people]
-            clinicians = (len(people), sum(1 for o in checked if "verified" in o),
+            # a clinician counts as verified when the registry confirmed a credential and none contradicts it
+            clinicians = (len(people), sum(1 for o in checked if "verified" in o and "mismatch" not in o),
                           sum(o.count("mismatch") for o in checked))
             value, count = combine(summaries.get(p.id, []))
             if p.kind == "practitioner":  # their own credentials ("PMHNP-BC") are searchable words too
