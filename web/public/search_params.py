@@ -159,6 +159,12 @@ def parse_search(args: Mapping[str, Any], *, api: bool, per_page: int = 20) -> S
     A place is ``near`` (ZIP, "City, ST", a sizable city alone, a city with a typo) or, when ``near`` is empty,
     the end of ``q`` ("spravato austin", "ketamine near 78701"). The API answers 400 for a ``near`` it does not
     understand; the page keeps everything typed, searches without the place and says so (``place_error``)."""
+    if api:  # the API takes its parameters as documented: a parameter given is not empty
+        getlist = getattr(args, "getlist", None)
+        for name in args:
+            values = getlist(name) if getlist else [args[name]]
+            if any(isinstance(v, str) and not v.strip() for v in values) and name not in ("q", "near"):
+                raise ParamError(name, f"{name} is empty: leave it out instead")
     typed = text = _one(args, "q")
     if len(text) > MAX_TEXT:
         raise ParamError("q", f"q is longer than {MAX_TEXT} characters")

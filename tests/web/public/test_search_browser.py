@@ -168,6 +168,7 @@ def test_place_suggestions_as_you_type(live_server: Any, page: Any) -> None:
     page.wait_for_function("() => document.querySelectorAll('#place-suggestions option').length > 0")
     values = page.eval_on_selector_all("#place-suggestions option", "os => os.map(o => o.value)")
     assert "Austin, TX" in values
+    assert "/places" not in page.url  # suggestions never replace the page's address
     page.fill("#near", "787")
     page.wait_for_function("() => [...document.querySelectorAll('#place-suggestions option')]"
                            ".some(o => o.value === '78701')")

@@ -189,3 +189,10 @@ def test_price_sort_and_card_price_line(client: Any, web_db: Any, search_backend
     names = _result_names(html)
     assert names[:2] == ["Mile High Infusion Center", "Austin Ketamine Wellness"]  # unpriced after
     assert "from $400 per session" in html and 'href="tel:+13035550103">Call (303) 555-0103' in html
+
+
+def test_api_refuses_empty_typed_parameters(client: Any, seeded: Any) -> None:
+    r = client.get("/api/v1/providers?service=&min_rating=&psychiatrist=false")
+    assert r.status_code == 400 and r.get_json()["parameter"] in ("service", "min_rating")
+    assert client.get("/api/v1/providers?q=&near=").status_code == 200  # empty text is still text
+    assert client.get("/search?service=&min_rating=").status_code == 200  # the page's form may send empties
