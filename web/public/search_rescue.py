@@ -4,6 +4,7 @@ whole index has (a filter value no listing has is not offered)."""
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -19,21 +20,28 @@ from web.public.search_params import MILES_TO_KM, SearchParams
 
 WIDER_RADII_MI = (25, 50, 100, 250, 500)
 INDEX_FACETS_TTL_S = 60.0
-_cache: dict[int, tuple[float, dict[str, dict[str, int]]]] = {}
+_cache: weakref.WeakKeyDictionary[Any, tuple[float, int, dict[str, dict[str, int]]]] = weakref.WeakKeyDictionary()
 _lock = Lock()
 
 
+def _generation(backend: SearchBackend) -> int:
+    """The embedded index's generation (a write shows at once); -1 for backends without one (time only)."""
+    snapshot = getattr(backend, "snapshot", None)
+    return int(snapshot().generation) if snapshot is not None else -1
+
+
 def index_facets(backend: SearchBackend) -> dict[str, dict[str, int]]:
-    """Facet counts over the whole (live) index, recomputed at most once a minute per backend."""
+    """Facet counts over the whole (live) index: recomputed after a write to the embedded index, else at most
+    once a minute per backend."""
     now = time.monotonic()
-    key = id(backend)
+    generation = _generation(backend)
     with _lock:
-        cached = _cache.get(key)
-    if cached and now - cached[0] < INDEX_FACETS_TTL_S:
-        return cached[1]
+        cached = _cache.get(backend)
+    if cached and cached[1] == generation and now - cached[0] < INDEX_FACETS_TTL_S:
+        return cached[2]
     facets = backend.search(SearchQuery(per_page=1, facets=True)).facets
     with _lock:
-        _cache[key] = (now, facets)
+        _cache[backend] = (now, generation, facets)
     return facets
 
 

@@ -196,3 +196,15 @@ def test_api_refuses_empty_typed_parameters(client: Any, seeded: Any) -> None:
     assert r.status_code == 400 and r.get_json()["parameter"] in ("service", "min_rating")
     assert client.get("/api/v1/providers?q=&near=").status_code == 200  # empty text is still text
     assert client.get("/search?service=&min_rating=").status_code == 200  # the page's form may send empties
+
+
+def test_an_option_appears_as_soon_as_a_listing_has_it(client: Any, web_db: Any, search_backend: Any,
+                                                       seeded: Any) -> None:
+    from indexer.db.models import Provider
+
+    assert 'value="eating_disorders"' not in client.get("/search").get_data(as_text=True)
+    with web_db.session() as s:
+        s.get(Provider, seeded["sunrise"]).conditions = ["depression", "eating_disorders"]
+        s.commit()
+    publish(web_db, search_backend)
+    assert 'value="eating_disorders"' in client.get("/search").get_data(as_text=True)
