@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/web_bench.py                       # 100k documents, 10 s per scenario
     .venv/bin/python bench/web_bench.py --docs 10000 --seconds 5 --concurrency 8 --workers 2
+    .venv/bin/python bench/web_bench.py --dir /tmp/webbench --cpu-only   # CPU per page, in process
 
 Starts gunicorn (gthread workers, keep-alive) on 127.0.0.1 over a temporary SQLite database and FTS5 index
 built from the search benchmark's deterministic synthetic documents, then drives it with a bounded thread
@@ -262,6 +263,32 @@ def api_vs_backend(settings: Settings, host: str, port: int, rounds: int) -> Non
           f"{sum(api_all) / sum(be_all):.2f}x (median per-query ratio {statistics.median(ratios):.2f}x; target <= 1.5x)")
 
 
+def page_cpu(settings: Settings, rounds: int) -> None:
+    """CPU time per search page in process (Flask test client, rate limits off): the page's own cost, which
+    other processes on a busy machine do not distort the way they distort req/s. Best of ``rounds`` per query,
+    mean over the queries."""
+    from web import create_app
+    from web.extensions import limiter
+
+    db = Database.connect(settings.database_url, migrate=False)
+    app = create_app(settings, db=db)
+    limiter.enabled = False
+    client = app.test_client()
+    paths = ["/search?" + urlencode(q) for q in PAGE_QUERIES]
+    for path in paths * 2:
+        client.get(path)
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for path in paths:
+            t0 = time.process_time()
+            for _ in range(3):
+                client.get(path)
+            best[path] = min(best.get(path, float("inf")), (time.process_time() - t0) / 3)
+    print(f"search page in process: {statistics.mean(best.values()) * 1000:.2f} ms CPU per page (mean over "
+          f"{len(paths)} queries of the best of {rounds}); slowest {max(best.values()) * 1000:.2f} ms")
+    db.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=100_000)
@@ -273,6 +300,8 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=8.0, help="seconds of mixed load before measuring")
     ap.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk exists")
     ap.add_argument("--dir", help="keep the database and index in this folder (reused by the next run)")
+    ap.add_argument("--cpu-only", action="store_true",
+                    help="only the search page's CPU time per request, in process (robust on a busy machine)")
     ap.add_argument("--redis", default=os.environ.get("KDIR_REDIS_URL", "redis://127.0.0.1:6379/14"),
                     help="Redis for the rate-limit counters, as in production ('' = the database)")
     args = ap.parse_args()
@@ -282,6 +311,9 @@ def main() -> None:
     with (contextlib.nullcontext(args.dir) if args.dir else
           tempfile.TemporaryDirectory(prefix="kdir-webbench-")) as tmpdir:
         settings = build(Path(tmpdir), args.docs)
+        if args.cpu_only:
+            page_cpu(settings, 5)
+            return
         port = free_port(host)
         proc = start_gunicorn(settings, host, port, args.workers, args.threads, args.redis or None)
         print(f"rate-limit counters: {'Redis ' + args.redis if args.redis else 'the database'}")

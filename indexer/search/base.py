@@ -16,7 +16,7 @@ from kdir.common.filters import FIELDS, Selection
 HL_START = "\x02"
 HL_END = "\x03"
 
-Sort = Literal["relevance", "distance", "rating"]
+Sort = Literal["relevance", "distance", "rating", "price"]
 #: Facet distributions a search returns: one per registry filter, keyed by its document field.
 FACET_FIELDS = FIELDS
 
@@ -50,8 +50,11 @@ class SearchHit:
 class SearchResult:
     total: int
     hits: list[SearchHit]
+    #: per filter field: value -> results if that value were ticked (disjunctive: every OTHER filter applied)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     took_ms: float = 0.0
+    #: per selected filter name: the total with that filter dropped (every other one kept); with facets only
+    without: dict[str, int] = field(default_factory=dict)
 
 
 class SearchUnavailable(Exception):

@@ -74,6 +74,17 @@ def _key(doc_id: int, bayes: float | None) -> SortKey:
     return (bayes is None, -(bayes or 0.0), doc_id)
 
 
+def encode_mask(mask: int) -> str:
+    """A document's facet mask as stored: ``"x"`` + hex (more bits than SQLite's 64-bit integers hold; the
+    prefix keeps SQLite's integer affinity from reading it as a number)."""
+    return f"x{mask:x}"
+
+
+def decode_mask(stored: int | str) -> int:
+    """A stored mask (hex text, or an integer in an index written before masks outgrew 64 bits)."""
+    return int(stored[1:], 16) if isinstance(stored, str) else int(stored)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Compact view of the index at one generation: immutable, shared by all threads of a process."""
@@ -98,8 +109,8 @@ class Snapshot:
         live = bytearray(nbytes)
         bits = [bytearray(nbytes) for _ in range(nbits)]
         keep = (1 << nbits) - 1
-        for doc_id, stale, mask, _ in rows:
-            mask &= keep
+        for doc_id, stale, stored, _ in rows:
+            mask = decode_mask(stored) & keep
             pos, bit = doc_id >> 3, _BIT[doc_id & 7]
             every[pos] |= bit
             if not stale:
@@ -124,8 +135,9 @@ class Snapshot:
         every = from_ids([r[0] for r in rows], nbytes)
         live = from_ids([r[0] for r in rows if not r[1]], nbytes)
         bits = [b & gone for b in self.bits]
+        masks = [(r[0], decode_mask(r[2])) for r in rows]
         for bit in range(nbits):
-            members = [r[0] for r in rows if r[2] >> bit & 1]
+            members = [doc_id for doc_id, mask in masks if mask >> bit & 1]
             if members:
                 bits[bit] |= from_ids(members, nbytes)
         key_of = dict(self.key_of)

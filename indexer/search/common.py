@@ -45,7 +45,7 @@ def doc_mask(doc: dict[str, Any]) -> int:
     mask = 0
     for f in FILTERS:
         value = doc.get(f.field)
-        if f.kind == "codes":
+        if f.kind in ("codes", "state"):
             present = value if isinstance(value, list | tuple) else ()
         elif f.kind == "choice":
             present = (value,) if isinstance(value, str) else ()
@@ -58,29 +58,56 @@ def doc_mask(doc: dict[str, Any]) -> int:
     return mask
 
 
-def required_mask(q: SearchQuery) -> int:
-    """Bits every hit must have: every selected value of every filter ("must offer all" = AND). Unknown filters
-    or values raise ValueError (nothing unchecked reaches a backend)."""
-    mask = 0
+def group_masks(q: SearchQuery) -> dict[str, int]:
+    """Filter name -> the bits of its selected values: a hit has at least one bit of every group (values of one
+    filter: ANY OF; filters: AND). Unknown filters or values raise ValueError (nothing unchecked reaches a
+    backend)."""
+    out: dict[str, int] = {}
     for name, values in q.filters.items():
+        mask = 0
         for value in check(name, values):
             mask |= 1 << BITS[(BY_NAME[name].field, value)]
+        if mask:
+            out[name] = mask
+    return out
+
+
+def required_mask(q: SearchQuery) -> int:
+    """Every selected bit of every filter (checks the selection; see :func:`group_masks` for the semantics)."""
+    mask = 0
+    for bits in group_masks(q).values():
+        mask |= bits
     return mask
 
 
-def facets_from_bit_counts(total: int, counts: list[int]) -> dict[str, dict[str, int]]:
-    """Facet distribution from per-bit counts, with zero counts left out (as Meilisearch does)."""
-    out: dict[str, dict[str, int]] = {f.field: {} for f in FILTERS}
-    for (field, value), bit in BITS.items():
-        n = int(counts[bit] or 0)
+def field_bits(field: str) -> list[tuple[str, int]]:
+    """(value, bit) of one filter's document field."""
+    return [(value, bit) for (f, value), bit in BITS.items() if f == field]
+
+
+FIELD_BITS: dict[str, list[tuple[str, int]]] = {f.field: field_bits(f.field) for f in FILTERS}
+
+
+def facet_counts(field: str, total: int, counts: dict[int, int]) -> dict[str, int]:
+    """One filter's distribution from its bits' counts (zero counts left out, as Meilisearch does); a flag
+    also gets its "false" count (``total`` minus the true ones)."""
+    out: dict[str, int] = {}
+    for value, bit in FIELD_BITS[field]:
+        n = int(counts.get(bit) or 0)
         if BY_FIELD[field].kind == "flag":
             if n:
-                out[field]["true"] = n
+                out["true"] = n
             if total - n:
-                out[field]["false"] = total - n
+                out["false"] = total - n
         elif n:
-            out[field][value] = n
+            out[value] = n
     return out
+
+
+def facets_from_bit_counts(total: int, counts: list[int]) -> dict[str, dict[str, int]]:
+    """Facet distribution from per-bit counts of one set, with zero counts left out (as Meilisearch does)."""
+    by_bit = dict(enumerate(counts))
+    return {f.field: facet_counts(f.field, total, by_bit) for f in FILTERS}
 
 
 def page_window(q: SearchQuery) -> tuple[int, int]:
@@ -101,7 +128,7 @@ def validate_query(q: SearchQuery) -> None:
         raise ValueError(f"radius_km out of range: {q.radius_km}")
     if q.min_rating is not None and not (0 <= float(q.min_rating) <= 5):
         raise ValueError(f"min_rating out of range: {q.min_rating}")
-    if q.sort not in ("relevance", "distance", "rating"):
+    if q.sort not in ("relevance", "distance", "rating", "price"):
         raise ValueError(f"unknown sort {q.sort!r}")
 
 

@@ -23,8 +23,10 @@ from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 DOC_KEYS = (
     "id", "kind", "name", "status", "stale", "street", "city", "region", "postal_code", "lat", "lon", "website",
     "phones", "modalities", "conditions", "services", "accepts_insurance", "telehealth", "licensed_states",
-    "verified", "psychiatrist", "therapist", "prices_listed", "rems_claimed", "practitioners", "npis",
-    "rating_value", "rating_count", "rating_sources", "rating_bayes", "last_verified_at", "updated_at",
+    "telehealth_states", "verified", "psychiatrist", "therapist", "prices_listed", "price_min", "price_max",
+    "price_unit", "price_currency", "clinicians", "clinicians_verified", "credentials_mismatch", "rems_claimed",
+    "practitioners", "npis", "rating_value", "rating_count", "rating_sources", "rating_bayes", "last_verified_at",
+    "updated_at",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -87,19 +89,46 @@ def practitioner_label(name: str, credentials: Iterable[str]) -> str:
     return ", ".join([clean_text(name, 200) or "", *creds]).strip(", ")
 
 
+def _price(price: Any) -> tuple[float | None, float | None, str | None, str | None]:
+    """(lowest, highest, unit, currency) of a provider's price facts; amounts only when positive numbers."""
+    if not isinstance(price, Mapping):
+        return None, None, None, None
+    lo, hi = _float(price.get("min")), _float(price.get("max"))
+    lo = lo if lo is not None and lo > 0 else None
+    hi = hi if hi is not None and hi > 0 else None
+    if lo is None:
+        lo = hi
+    return lo, hi, clean_text(price.get("unit"), 40), clean_text(price.get("currency"), 3)
+
+
 def provider_document(provider: Provider, *, practitioners: Sequence[str] = (), npis: Sequence[str] = (),
-                      rating_sources: int = 0) -> dict[str, Any]:
+                      rating_sources: int = 0,
+                      clinicians: tuple[int, int, int] = (0, 0, 0)) -> dict[str, Any]:
     """The flat document of one provider. ``practitioners`` are ready "Name, CRED" labels, ``npis`` extra NPIs
-    (of its credentials and practitioners) besides ``provider.npi``, ``rating_sources`` the RatingSummary count."""
-    services = _codes(provider.services, SERVICES)
+    (of its credentials and practitioners) besides ``provider.npi``, ``rating_sources`` the RatingSummary count
+    (without self-published sources; the provider's rating columns already leave them out, indexer.reviews),
+    ``clinicians`` (clinicians, of them verified, credentials that
+    do not match the registry)."""
     insurance = provider.insurance if isinstance(provider.insurance, list) else []
+    # one filter per fact: telehealth and insurance are service codes, whichever column said so
+    offered = set(provider.services) if isinstance(provider.services, list) else set()
+    if provider.telehealth is True:
+        offered.add("telehealth")
+    if any(clean_text(i) for i in insurance):
+        offered.add("accepts_insurance")
+    services = _codes(list(offered), SERVICES)
+    price_min, price_max, price_unit, price_currency = _price(provider.price)
+    licensed = sorted({x for x in (provider.licensed_states or []) if isinstance(x, str)
+                       and len(x) == 2 and x.isalpha() and x.isupper()})
+    rating = (_float(provider.rating_value),
+              provider.rating_count if isinstance(provider.rating_count, int) else 0,
+              _float(provider.rating_bayes))
     qualification = provider.qualification if isinstance(provider.qualification, Mapping) else {}
     signals = _signal_codes(qualification)
     phones = [p for p in (clean_text(x, 40) for x in (provider.phones or [])[:10]) if p] \
         if isinstance(provider.phones, list) else []
     all_npis = [n for n in dict.fromkeys(clean_text(x, 10) for x in [provider.npi, *npis])
                 if n and n.isdigit() and len(n) == 10]
-    rating_count = provider.rating_count if isinstance(provider.rating_count, int) else 0
     return {
         "id": int(provider.id),
         "kind": provider.kind if provider.kind in ("clinic", "practitioner") else "clinic",
@@ -117,22 +146,28 @@ def provider_document(provider: Provider, *, practitioners: Sequence[str] = (), 
         "modalities": _codes(provider.modalities, MODALITIES),
         "conditions": _codes(provider.conditions, CONDITIONS),
         "services": services,
-        "accepts_insurance": "accepts_insurance" in services or any(clean_text(i) for i in insurance),
-        "telehealth": bool(provider.telehealth) or "telehealth" in services,
-        "licensed_states": sorted({x for x in (provider.licensed_states or []) if isinstance(x, str)
-                                   and len(x) == 2 and x.isalpha() and x.isupper()}),
+        "accepts_insurance": "accepts_insurance" in services,
+        "telehealth": "telehealth" in services,
+        "licensed_states": licensed,
+        "telehealth_states": licensed if "telehealth" in services else [],
         "verified": qualification.get("verified") is True,
         "psychiatrist": "psychiatrist" in signals,
         "therapist": "licensed_therapist" in signals,
-        "prices_listed": isinstance(provider.price, Mapping) and any(
-            isinstance(provider.price.get(k), int | float) for k in ("min", "max")),
+        "prices_listed": price_min is not None,
+        "price_min": price_min,
+        "price_max": price_max,
+        "price_unit": price_unit,
+        "price_currency": price_currency,
+        "clinicians": int(clinicians[0]),
+        "clinicians_verified": int(clinicians[1]),
+        "credentials_mismatch": int(clinicians[2]),
         "rems_claimed": "spravato_rems_certified" in services,
         "practitioners": [p for p in (clean_text(x, 300) for x in practitioners) if p][:50],
         "npis": all_npis,
-        "rating_value": _float(provider.rating_value),
-        "rating_count": max(rating_count, 0),
+        "rating_value": rating[0] if rating[1] > 0 else None,
+        "rating_count": max(int(rating[1]), 0),
         "rating_sources": int(rating_sources),
-        "rating_bayes": _float(provider.rating_bayes),
+        "rating_bayes": rating[2] if rating[1] > 0 else None,
         "last_verified_at": _iso(provider.last_verified_at),
         "updated_at": _iso(provider.updated_at) or "",
     }
@@ -170,6 +205,7 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
                         Provider.id.in_(chunk2), Provider.status.not_in(_HIDDEN_STATUSES))):
                 pract_names[pid] = (name, npi)
         creds: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
+        outcomes: dict[int, list[str]] = defaultdict(list)
         cred_owner_ids = sorted(set(found) | set(pract_names))
         for chunk2 in _chunks(cred_owner_ids):
             for pid, cred, npi, outcome in session.execute(
@@ -177,6 +213,7 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
                     .where(Credential.provider_id.in_(chunk2)).order_by(Credential.id)):
                 # verified credentials first, so the label leads with what the registry confirmed
                 entry = (cred, npi)
+                outcomes[pid].append(str(outcome))
                 if outcome == "verified":
                     creds[pid].insert(0, entry)
                 else:
@@ -189,13 +226,21 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
         for p in providers:
             labels: list[str] = []
             npis = [n for _, n in creds.get(p.id, []) if n]
-            for pract_id in affiliations.get(p.id, []):
-                if pract_id not in pract_names:
-                    continue
+            team = [pract_id for pract_id in affiliations.get(p.id, []) if pract_id in pract_names]
+            people = team if p.kind == "clinic" else [p.id]
+            checked = [outcomes.get(person, []) for person in people]
+            # a clinician counts as verified when the registry confirmed a credential and none contradicts it
+            clinicians = (len(people), sum(1 for o in checked if "verified" in o and "mismatch" not in o),
+                          sum(o.count("mismatch") for o in checked))
+            if p.kind == "practitioner":  # their own credentials ("PMHNP-BC") are searchable words too
+                own = [c for c, _ in creds.get(p.id, []) if c]
+                if own:
+                    labels.append(practitioner_label(p.name, own))
+            for pract_id in team:
                 name, pnpi = pract_names[pract_id]
                 labels.append(practitioner_label(name, [c for c, _ in creds.get(pract_id, []) if c]))
                 npis.extend([pnpi] if pnpi else [])
                 npis.extend(n for _, n in creds.get(pract_id, []) if n)
             docs.append(provider_document(p, practitioners=labels, npis=npis,
-                                          rating_sources=rating_sources.get(p.id, 0)))
+                                          rating_sources=rating_sources.get(p.id, 0), clinicians=clinicians))
     return docs

@@ -32,6 +32,7 @@ from indexer.search.common import BITS, doc_mask, validate_query
 from indexer.search.fts5_query import Vocabulary, build_vocabulary
 from indexer.search.fts5_schema import SCHEMA, clean_doc, fts_row
 from indexer.search.fts5_search import Search
+from indexer.search.geo_cache import CIRCLES_KEPT, Circle, load_circle, update_circle
 from indexer.search.query_text import tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +82,9 @@ class FTS5Backend:
         self._matches: OrderedDict[str, int] = OrderedDict()
         self._matches_generation = -1
         self._matches_lock = threading.Lock()
+        self._circles: OrderedDict[tuple[float, float, float], Circle] = OrderedDict()
+        self._circles_generation = -1
+        self._circles_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._snapshot_lock = threading.Lock()
         self._schema_ready = False
@@ -99,6 +103,9 @@ class FTS5Backend:
                 with self._write_lock:
                     for stmt in SCHEMA:
                         conn.execute(stmt)
+                    columns = {r[1] for r in conn.execute("PRAGMA table_info(docs)")}
+                    if "price" not in columns:  # an index written before price sorting: filled by a rebuild
+                        conn.execute("ALTER TABLE docs ADD COLUMN price REAL")
                 self._schema_ready = True
         except (OSError, sqlite3.Error) as exc:
             raise SearchUnavailable(f"search index {self.path} cannot be opened: {exc}") from exc
@@ -189,9 +196,10 @@ class FTS5Backend:
             if replace:
                 cls._delete_ids(conn, [d["id"] for d in batch])
             conn.executemany(
-                "INSERT INTO docs (id, stale, mask, lat, lon, rating, bayes) VALUES (?,?,?,?,?,?,?)",
-                [(d["id"], int(bool(d.get("stale"))), doc_mask(d), _num(d.get("lat")), _num(d.get("lon")),
-                  _num(d.get("rating_value")), _num(d.get("rating_bayes"))) for d in batch])
+                "INSERT INTO docs (id, stale, mask, lat, lon, rating, bayes, price) VALUES (?,?,?,?,?,?,?,?)",
+                [(d["id"], int(bool(d.get("stale"))), bitset.encode_mask(doc_mask(d)), _num(d.get("lat")), _num(d.get("lon")),
+                  _num(d.get("rating_value")), _num(d.get("rating_bayes")), _num(d.get("price_min")))
+                 for d in batch])
             conn.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
                              [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in batch])
             conn.executemany("INSERT INTO fts (rowid, name, practitioners, place, topics, ids) VALUES (?,?,?,?,?,?)",
@@ -297,15 +305,55 @@ class FTS5Backend:
     def _refresh(conn: sqlite3.Connection, old: Snapshot | None, generation: int) -> Snapshot:
         """Apply the ids changed since ``old`` when the change log covers them, else load everything."""
         if old is not None and old.generation < generation:
-            rebuilt = conn.execute("SELECT value FROM meta WHERE key = 'rebuilt'").fetchone()[0]
-            oldest = conn.execute("SELECT min(generation) FROM changes").fetchone()[0]
-            if rebuilt <= old.generation and oldest is not None and oldest <= old.generation + 1:
-                changed = [r[0] for r in conn.execute(
-                    "SELECT DISTINCT id FROM changes WHERE generation > ? LIMIT ?",
-                    (old.generation, INCREMENTAL_LIMIT + 1))]
-                if len(changed) <= INCREMENTAL_LIMIT:
-                    return old.apply(conn, changed, generation, len(BITS))
+            changed = FTS5Backend._changed_since(conn, old.generation)
+            if changed is not None:
+                return old.apply(conn, changed, generation, len(BITS))
         return Snapshot.load(conn, generation, len(BITS))
+
+    @staticmethod
+    def _changed_since(conn: sqlite3.Connection, generation: int) -> list[int] | None:
+        """The ids written since ``generation``, or None when the change log does not cover them all (a
+        rebuild, log trimmed) or they are too many to apply one by one."""
+        rebuilt = conn.execute("SELECT value FROM meta WHERE key = 'rebuilt'").fetchone()[0]
+        oldest = conn.execute("SELECT min(generation) FROM changes").fetchone()[0]
+        if rebuilt > generation or oldest is None or oldest > generation + 1:
+            return None
+        changed = [r[0] for r in conn.execute("SELECT DISTINCT id FROM changes WHERE generation > ? LIMIT ?",
+                                              (generation, INCREMENTAL_LIMIT + 1))]
+        return changed if len(changed) <= INCREMENTAL_LIMIT else None
+
+    def _update_circles(self, generation: int) -> None:
+        """Bring the cached circles to ``generation``: the documents written since are moved in or out (a few
+        ids after an incremental publish), or, when the change log does not cover them, the cache is emptied.
+        Called with the circles lock held."""
+        changed = self._changed_since(self._conn(), self._circles_generation) \
+            if self._circles and 0 <= self._circles_generation < generation else None
+        if changed is None:
+            self._circles.clear()
+        else:
+            for key, old in list(self._circles.items()):
+                self._circles[key] = update_circle(self._conn(), old, key[0], key[1], key[2], changed)
+        self._circles_generation = generation
+
+    @_leased
+    def circle(self, lat: float, lon: float, radius_km: float, generation: int) -> Circle:
+        """The documents within ``radius_km`` of a point, nearest first, from an LRU cache emptied by any
+        write (:mod:`indexer.search.geo_cache`)."""
+        key = (round(float(lat), 5), round(float(lon), 5), round(float(radius_km), 3))
+        with self._circles_lock:
+            if self._circles_generation != generation:
+                self._update_circles(generation)
+            found = self._circles.get(key)
+            if found is not None:
+                self._circles.move_to_end(key)
+                return found
+        found = load_circle(self._conn(), lat, lon, radius_km)
+        with self._circles_lock:
+            if self._circles_generation == generation:
+                self._circles[key] = found
+                while len(self._circles) > CIRCLES_KEPT:
+                    self._circles.popitem(last=False)
+        return found
 
     @_leased
     def matching(self, expression: str, generation: int) -> int:

@@ -36,11 +36,17 @@ MAX_COMPLETIONS = 12
 _HIGHLIGHT_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+#: Shortest word allowed one typo (surnames are often short: "Parc" finds Park). Meilisearch gets the same
+#: (``typoTolerance.minWordSizeForTypos``).
+MIN_TYPO_WORD = 4
+MIN_TWO_TYPOS_WORD = 9
+
+
 def max_typos(term: str) -> int:
-    """Edit distance allowed for a term: none under 5 characters or for numbers (postcodes, NPIs)."""
-    if not term.isalpha() or len(term) < 5:
+    """Edit distance allowed for a term: none under 4 characters or for numbers (postcodes, NPIs)."""
+    if not term.isalpha() or len(term) < MIN_TYPO_WORD:
         return 0
-    return 1 if len(term) < 9 else 2
+    return 1 if len(term) < MIN_TWO_TYPOS_WORD else 2
 
 
 @dataclass

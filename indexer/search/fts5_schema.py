@@ -15,7 +15,7 @@ MAX_DOC_ID = 50_000_000  # ids are bit positions: a bitset over the id range sta
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, stale INTEGER NOT NULL, mask INTEGER NOT NULL,"
-    " lat REAL, lon REAL, rating REAL, bayes REAL)",
+    " lat REAL, lon REAL, rating REAL, bayes REAL, price REAL)",
     "CREATE INDEX IF NOT EXISTS docs_by_rating ON docs (rating)",
     "CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS geo USING rtree (id, min_lat, max_lat, min_lon, max_lon)",

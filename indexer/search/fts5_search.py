@@ -23,16 +23,19 @@ from indexer.search.base import HL_END, HL_START, SearchHit, SearchQuery, Search
 from indexer.search.bitset import Snapshot
 from indexer.search.common import (
     BITS,
-    bounding_box,
+    FIELD_BITS,
+    facet_counts,
     facets_from_bit_counts,
+    group_masks,
     haversine_km,
     page_window,
     practitioner_highlight,
-    required_mask,
 )
 from indexer.search.fts5_query import Group, Vocabulary, highlight, parse_words
 from indexer.search.fts5_schema import WEIGHTS
+from indexer.search.geo_cache import Circle
 from indexer.search.query_text import query_words
+from kdir.common.filters import FILTERS
 
 
 class IndexReader(Protocol):
@@ -45,6 +48,8 @@ class IndexReader(Protocol):
     def vocabulary(self) -> Vocabulary: ...
 
     def matching(self, expression: str, generation: int) -> int: ...
+
+    def circle(self, lat: float, lon: float, radius_km: float, generation: int) -> Circle: ...
 
 RANK_CAP = 2000
 BM25_SCAN_CAP = 20_000  # bm25 walks every text match; words in more documents than this rank by tiers
@@ -65,8 +70,10 @@ class Search:
         self.groups: list[Group] = parse_words(words.words, vocab) if words else []
         self.relaxed = parse_words(words.relaxed, vocab) if words and words.relaxed else None
         self.match = " AND ".join(g.fts() for g in self.groups) if self.groups else None
-        self.distances: dict[int, float] = {}
+        self.radius_circle: Circle | None = None  # every document within the query's radius (cached)
         self.text_count = 0
+        self.base = 0  # the documents matching everything but the filters
+        self.group_sets: dict[str, int] = {}  # filter name -> documents with any of its selected values
 
     # -- the filtered set ------------------------------------------------------------------------------------
     def _matching(self, column: str | None = None) -> int:
@@ -80,16 +87,9 @@ class Search:
                 break
         return max(result, 0)
 
-    def _within(self, radius_km: float, f: int) -> dict[int, float]:
-        """id -> distance for the documents of F within the radius: the R*Tree box as a bitset, AND F, then
-        haversine for just those."""
+    def _circle(self, radius_km: float) -> Circle:
         assert self.point is not None
-        min_lat, max_lat, min_lon, max_lon = bounding_box(*self.point, radius_km)
-        row = self.conn.execute(
-            "SELECT group_concat(id) FROM geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?",
-            (min_lat, max_lat, min_lon, max_lon)).fetchone()
-        candidates = bitset.from_csv(row[0]) & f
-        return self._distances_of(bitset.ids_of(candidates), radius_km) if candidates else {}
+        return self.backend.circle(self.point[0], self.point[1], radius_km, self.snap.generation)
 
     def _distances_of(self, ids: list[int], radius_km: float | None = None) -> dict[int, float]:
         assert self.point is not None
@@ -104,12 +104,16 @@ class Search:
         return out
 
     def filtered(self) -> int:
+        """F: the base (live, rating, text, radius) AND, per selected filter, ANY of its values."""
         q, snap = self.q, self.snap
         f = snap.every if q.include_stale else snap.live
-        mask = required_mask(q)
-        for bit in range(len(BITS)):
-            if mask >> bit & 1:
-                f &= snap.bits[bit]
+        self.group_sets = {}
+        for name, mask in group_masks(q).items():
+            members = 0
+            for bit in range(len(BITS)):
+                if mask >> bit & 1:
+                    members |= snap.bits[bit]
+            self.group_sets[name] = members
         if f and q.min_rating is not None:
             row = self.conn.execute("SELECT group_concat(id) FROM docs WHERE rating >= ?",
                                     (float(q.min_rating),)).fetchone()
@@ -119,9 +123,37 @@ class Search:
             self.text_count = text.bit_count()
             f &= text
         if f and self.point and q.radius_km:
-            self.distances = self._within(float(q.radius_km), f)
-            f &= bitset.from_ids(self.distances, snap.nbytes)
+            self.radius_circle = self._circle(float(q.radius_km))
+            f &= self.radius_circle.members
+        self.base = f
+        for members in self.group_sets.values():
+            f &= members
         return f
+
+    def without(self, name: str) -> int:
+        """The base AND every selected filter but ``name``: the set ``name``'s facet counts are taken from."""
+        f = self.base
+        for other, members in self.group_sets.items():
+            if other != name:
+                f &= members
+        return f
+
+    def facets(self, f: int, total: int) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """Disjunctive facet counts (each filter's counts with every other filter applied, not its own) and
+        the total each selected filter's removal would give."""
+        if not self.group_sets:
+            return facets_from_bit_counts(total, [(f & b).bit_count() for b in self.snap.bits]), {}
+        out: dict[str, dict[str, int]] = {}
+        dropped: dict[str, int] = {}
+        for flt in FILTERS:
+            s = f
+            n = total
+            if flt.name in self.group_sets:
+                s = self.without(flt.name)
+                n = dropped[flt.name] = s.bit_count()
+            out[flt.field] = facet_counts(flt.field, n, {bit: (s & self.snap.bits[bit]).bit_count()
+                                                         for _, bit in FIELD_BITS[flt.field]})
+        return out, dropped
 
     # -- ordering --------------------------------------------------------------------------------------------
     def _by_rating(self, f: int, count: int, need: int, exclude: set[int] | None = None) -> list[int]:
@@ -166,24 +198,46 @@ class Search:
         return out
 
     def _by_distance(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
-        """Nearest first; documents without coordinates last (by rating). Without a radius, a circle widens
+        """Nearest first; documents without coordinates last (by rating). Circles (cached per place and radius,
+        their documents in distance order) are walked for F's members; without a radius, a circle widens
         until it holds the page: everything outside a circle is farther than everything inside it."""
-        if self.distances:
-            found = self.distances
-        else:
-            found = {}
-            for radius in EXPANDING_RADII_KM:
-                found = self._within(radius, f)
-                if len(found) >= need or len(found) >= count:
-                    break
-            else:
-                found = self._distances_of(bitset.ids_of(f))
-        ranked = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))[:need]
-        if len(ranked) < need and len(found) < count:  # the page reaches the documents without coordinates
-            placed = set(found)
+        member = bitset.Membership(f)
+        circles = [self.radius_circle] if self.radius_circle is not None else \
+            [self._circle(r) for r in EXPANDING_RADII_KM]
+        ranked: list[tuple[int, float]] = []
+        inside = 0
+        for c in circles:
+            inside = (c.members & f).bit_count()
+            if inside >= need or inside >= count or c is circles[-1]:
+                for doc_id in c.order:
+                    if doc_id in member:
+                        ranked.append((doc_id, c.distance[doc_id]))
+                        if len(ranked) >= need:
+                            break
+                break
+        if len(ranked) < need and self.radius_circle is None and inside < count:
+            placed = {i for i, _ in ranked}  # beyond the widest circle: measure the rest of F
+            rest = [i for i in bitset.ids_of(f) if i not in placed]
+            ranked.extend(sorted(self._distances_of(rest).items(), key=lambda kv: (kv[1], kv[0]))[:need - len(ranked)])
+        if len(ranked) < need and len(ranked) < count:  # the page reaches the documents without coordinates
+            placed = {i for i, _ in ranked}
             ranked.extend((i, float("inf")) for i in self._by_rating(f, count, need, exclude=placed)
                           if i not in placed)
         return [(i, -d) for i, d in ranked[:need]]
+
+    def _by_price(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
+        """Lowest known price first (then rating); listings without a price last, by rating."""
+        member = bitset.Membership(f)
+        priced: list[tuple[int, float]] = []
+        for doc_id, price in self.conn.execute("SELECT id, price FROM docs WHERE price IS NOT NULL"):
+            if doc_id in member:
+                priced.append((doc_id, float(price)))
+        priced.sort(key=lambda r: (r[1], self.snap.sort_key(r[0])))
+        out = [(i, -p) for i, p in priced[:need]]
+        if len(out) < need and len(priced) < count:
+            seen = {i for i, _ in priced}
+            out.extend((i, float("-inf")) for i in self._by_rating(f, count, need - len(out), exclude=seen))
+        return out[:need]
 
     def ranked(self, f: int, count: int, need: int) -> list[tuple[int, float]]:
         sort = self.q.sort
@@ -197,6 +251,8 @@ class Search:
             return self._by_tiers(f, need)
         if sort == "distance":
             return self._by_distance(f, count, need)
+        if sort == "price":
+            return self._by_price(f, count, need)
         return [(i, -self.snap.sort_key(i)[1]) for i in self._by_rating(f, count, need)]
 
     # -- page ------------------------------------------------------------------------------------------------
@@ -224,8 +280,9 @@ class Search:
             f = self.filtered()
         total = f.bit_count()
         facets: dict[str, dict[str, int]] = {}
+        dropped: dict[str, int] = {}
         if q.facets:
-            facets = facets_from_bit_counts(total, [(f & b).bit_count() for b in self.snap.bits])
+            facets, dropped = self.facets(f, total)
         limit, offset = page_window(q)
         ranked = self.ranked(f, total, offset + limit)[offset:] if total > offset else []
         ids = [i for i, _ in ranked]
@@ -244,4 +301,4 @@ class Search:
                 dist = haversine_km(doc["lat"], doc["lon"], *self.point)
             hits.append(SearchHit(id=doc_id, score=float(score), document=doc, distance_km=dist,
                                   highlights=self._highlights(doc)))
-        return SearchResult(total=total, hits=hits, facets=facets)
+        return SearchResult(total=total, hits=hits, facets=facets, without=dropped)

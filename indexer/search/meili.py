@@ -43,10 +43,10 @@ from indexer.search.base import (
     SearchUnavailable,
 )
 from indexer.search.common import (
+    group_masks,
     haversine_km,
     page_window,
     practitioner_highlight,
-    required_mask,
     validate_query,
 )
 from indexer.search.documents import clean_text, search_topics
@@ -68,10 +68,11 @@ SETTINGS: dict[str, Any] = {
     # order = attribute ranking: name > practitioners > NPIs > place > treatment topics
     "searchableAttributes": ["name", "practitioners", "npis", "city", "region", "postal_code", "street", "topics"],
     "filterableAttributes": ["id", "stale", *FIELDS, "rating_value", "_geo"],
-    "sortableAttributes": ["rank_rating", "id", "_geo"],
+    "sortableAttributes": ["rank_rating", "rank_price", "id", "_geo"],
     "rankingRules": RANKING_RULES,
     # numbers (street numbers, postcodes, NPIs, phone digits) never match with a typo (v1.15+)
-    "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True},
+    "typoTolerance": {"enabled": True, "disableOnAttributes": ["postal_code", "npis"], "disableOnNumbers": True,
+                      "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 9}},  # as FTS5 (fts5_query.max_typos)
     "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     "faceting": {"maxValuesPerFacet": 100},
     # the one synonym table (kdir.common.synonyms, with plural keys), as FTS5 expands it
@@ -79,8 +80,10 @@ SETTINGS: dict[str, Any] = {
 }
 _UNORDERED = {"filterableAttributes", "sortableAttributes", "disableOnAttributes"}
 #: ``rank_rating``: rating_bayes, or -1 when unrated (a custom ranking rule needs the field in every document)
-_DERIVED = ("_geo", "topics", "rank_rating", "_formatted", "_rankingScore", "_geoDistance", "_matchesPosition")
+_DERIVED = ("_geo", "topics", "rank_rating", "rank_price", "_formatted", "_rankingScore", "_geoDistance", "_matchesPosition")
 UNRATED = -1.0
+#: ``rank_price``: price_min, or this when unknown (listings without a price sort last)
+UNPRICED = 1e12
 BATCH_DOCS = 5000
 #: A documents request stays under this many bytes (Meilisearch's own limit is 100 MB; proxies often ~1-10 MB).
 BATCH_BYTES = 4 * 1024 * 1024
@@ -126,17 +129,22 @@ def settings_drift(current: Mapping[str, Any], wanted: Mapping[str, Any] = SETTI
     return drift
 
 
-def filter_expression(q: SearchQuery) -> list[str]:
-    """The filter array (ANDed) for a query: the one place Meilisearch filters are written. Every code is
-    validated first (unknown codes raise ValueError), so nothing user-typed is interpolated raw."""
-    required_mask(q)
-    out: list[str] = [] if q.include_stale else ["stale = false"]
+def filter_expression(q: SearchQuery, without: str | None = None) -> list[str | list[str]]:
+    """The filter array (ANDed; an inner array is an OR: the values ticked in one filter) for a query, leaving
+    out the filter named ``without`` (its disjunctive facet counts): the one place Meilisearch filters are
+    written. Every code is validated first (unknown codes raise ValueError), so nothing user-typed is
+    interpolated raw."""
+    group_masks(q)
+    out: list[str | list[str]] = [] if q.include_stale else ["stale = false"]
     for name, values in q.filters.items():
         f = BY_NAME[name]
+        if name == without or not values:
+            continue
         if f.kind == "flag":
             out.append(f"{f.field} = true")
         else:
-            out.extend(f'{f.field} = "{value}"' for value in values)
+            any_of = [f'{f.field} = "{value}"' for value in values]
+            out.append(any_of[0] if len(any_of) == 1 else any_of)
     if q.min_rating is not None:
         out.append(f"rating_value >= {float(q.min_rating)!r}")
     if q.lat is not None and q.lon is not None and q.radius_km:
@@ -157,6 +165,8 @@ def sort_expression(q: SearchQuery, has_text: bool) -> list[str]:
         return [f"_geoPoint({float(q.lat)!r}, {float(q.lon)!r}):asc", "rank_rating:desc", "id:asc"]  # type: ignore[arg-type]
     if sort == "rating":
         return ["rank_rating:desc", "id:asc"]
+    if sort == "price":
+        return ["rank_price:asc", "rank_rating:desc", "id:asc"]
     return []
 
 
@@ -181,6 +191,24 @@ def search_params(q: SearchQuery, words: list[str]) -> dict[str, Any]:
     if q.facets:
         params["facets"] = list(FACET_FIELDS)
     return params
+
+
+def facet_queries(q: SearchQuery, words: str, index_uid: str) -> list[dict[str, Any]]:
+    """Disjunctive facets: for each selected filter, a query with every OTHER filter applied, asking only for
+    that filter's distribution and its total (the count with the filter dropped). Sent with the main query in
+    one multi-search request."""
+    out: list[dict[str, Any]] = []
+    for name, values in q.filters.items():
+        if not values:
+            continue
+        body: dict[str, Any] = {"indexUid": index_uid, "q": words, "hitsPerPage": 1, "page": 1,
+                                "matchingStrategy": "all", "attributesToRetrieve": ["id"],
+                                "facets": [BY_NAME[name].field]}
+        filters = filter_expression(q, without=name)
+        if filters:
+            body["filter"] = filters
+        out.append(body)
+    return out
 
 
 def whole_word_highlights(text: str) -> str:
@@ -231,6 +259,8 @@ def to_meili(doc: dict[str, Any]) -> dict[str, Any]:
     out["topics"] = search_topics(doc)
     bayes = doc.get("rating_bayes")
     out["rank_rating"] = float(bayes) if isinstance(bayes, int | float) else UNRATED
+    price = doc.get("price_min")
+    out["rank_price"] = float(price) if isinstance(price, int | float) and not isinstance(price, bool) else UNPRICED
     return out
 
 
@@ -429,11 +459,21 @@ class MeiliBackend:
         point = (float(query.lat), float(query.lon)) if query.lat is not None and query.lon is not None else None
         hits = [self._hit(h, point, bool(words)) for h in raw.get("hits", [])]
         facets: dict[str, dict[str, int]] = {}
+        dropped: dict[str, int] = {}
         if query.facets:
             dist = raw.get("facetDistribution") or {}
             facets = {f: {str(k): int(v) for k, v in (dist.get(f) or {}).items() if v} for f in FACET_FIELDS}
+            extra = facet_queries(query, str(raw.get("query", " ".join(words))), self.index_uid)
+            if extra:
+                answers = self._call(self.client.multi_search, extra).get("results", [])
+                for name, answer in zip([n for n, v in query.filters.items() if v], answers, strict=False):
+                    field = BY_NAME[name].field
+                    facets[field] = {str(k): int(v) for k, v in
+                                     ((answer.get("facetDistribution") or {}).get(field) or {}).items() if v}
+                    dropped[name] = int(answer.get("totalHits", 0))
         total = int(raw.get("totalHits", raw.get("estimatedTotalHits", len(hits))))
-        return SearchResult(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)
+        return SearchResult(total=total, hits=hits, facets=facets, without=dropped,
+                            took_ms=(time.perf_counter() - started) * 1000)
 
     @staticmethod
     def _hit(hit: dict[str, Any], point: tuple[float, float] | None, has_text: bool) -> SearchHit:

@@ -6,7 +6,16 @@ its OpenAPI document, the result cards' badges. Adding a filter is one entry her
 that fills it (``indexer.search.documents.provider_document``).
 
 Kinds: ``codes`` (several vocabulary codes; the document field is a list), ``choice`` (one value of a few; the
-document field is a string), ``flag`` (yes/no; the document field is a boolean).
+document field is a string), ``flag`` (yes/no; the document field is a boolean), ``state`` (one US state code;
+the document field is a list of states).
+
+Semantics (both backends, the page and the API): several values ticked in one filter mean ANY OF them; filters
+combine with AND. A filter's facet counts are computed with every other filter applied but not itself
+(disjunctive facets), so each count says how many results ticking that value would give.
+
+Each yes/no fact has exactly one filter: "accepts insurance" and "telehealth" are the service codes
+``accepts_insurance`` and ``telehealth`` (the old flags' parameter names are kept by the API as aliases:
+:data:`ALIASES`).
 """
 
 from __future__ import annotations
@@ -16,9 +25,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kdir.common.record import KINDS
+from kdir.common.us_states import CODES as STATE_CODES
 from kdir.common.vocabulary import CONDITIONS, LABELS, MODALITIES, SERVICES
 
-FilterKind = Literal["codes", "choice", "flag"]
+FilterKind = Literal["codes", "choice", "flag", "state"]
 TRUE = "true"
 
 
@@ -39,9 +49,9 @@ class Filter:
 CHOICE_LABELS = {"clinic": "Clinics only", "practitioner": "Clinicians only"}
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("modality", "modalities", "codes", "Treatment", "Must offer all of these.", MODALITIES),
-    Filter("condition", "conditions", "codes", "Condition", "Must treat all of these.", CONDITIONS),
-    Filter("service", "services", "codes", "Service", "Must offer all of these.", SERVICES),
+    Filter("modality", "modalities", "codes", "Treatment", "Offers any of the ticked treatments.", MODALITIES),
+    Filter("condition", "conditions", "codes", "Condition", "Treats any of the ticked conditions.", CONDITIONS),
+    Filter("service", "services", "codes", "Service", "Offers any of the ticked services.", SERVICES),
     Filter("kind", "kind", "choice", "Show", "Clinics or individual clinicians.", KINDS,
            any_label="Clinics and clinicians"),
     Filter("verified", "verified", "flag", "Credentials verified",
@@ -51,14 +61,15 @@ FILTERS: tuple[Filter, ...] = (
     Filter("therapist", "therapist", "flag", "Licensed therapist on the team",
            "A licensed mental-health professional (psychologist, clinical social worker, counsellor, marriage "
            "and family therapist or psychiatric nurse practitioner) is listed."),
-    Filter("insurance", "accepts_insurance", "flag", "Accepts insurance",
-           "The provider says it accepts some insurance. Spravato is often covered; IV ketamine usually is not. "
-           "Ask your insurer."),
-    Filter("telehealth", "telehealth", "flag", "Telehealth",
-           "Offers visits by video. Prescribers must be licensed in your state."),
     Filter("prices", "prices_listed", "flag", "Prices listed",
            "The provider publishes its prices, so you can compare before you call."),
+    Filter("telehealth_state", "telehealth_states", "state", "Telehealth in my state",
+           "Offers telehealth and has a prescriber whose registry licence covers this state, wherever the "
+           "clinic is.", tuple(sorted(STATE_CODES)), any_label="Any state"),
 )
+#: Old parameter names still accepted (API and page): name -> (filter, value).
+ALIASES: dict[str, tuple[str, str]] = {"insurance": ("service", "accepts_insurance"),
+                                       "telehealth": ("service", "telehealth")}
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
 #: The search documents' fields that carry a filter, in registry order.
@@ -88,7 +99,7 @@ def check(name: str, values: Iterable[str]) -> tuple[str, ...]:
             raise UnknownFilter(name, f"unknown {name} {str(value)[:40]!r}; expected one of: {', '.join(allowed)}")
         if value not in out:
             out.append(value)
-    if f.kind == "choice" and len(out) > 1:
+    if f.kind in ("choice", "state") and len(out) > 1:
         raise UnknownFilter(name, f"{name} takes one value")
     return tuple(out)
 
@@ -100,8 +111,10 @@ def where(**selected: Iterable[str] | str | bool | None) -> dict[str, tuple[str,
     for name, raw in selected.items():
         if raw is None or raw is False:
             continue
+        if name in ALIASES and raw is True:  # where(insurance=True): the service code
+            name, raw = ALIASES[name][0], [*(out.get(ALIASES[name][0]) or ()), ALIASES[name][1]]
         values: Iterable[str] = (TRUE,) if raw is True else (raw,) if isinstance(raw, str) else raw
         checked = check(name, values)
         if checked:
-            out[name] = checked
+            out[name] = tuple(dict.fromkeys([*out.get(name, ()), *checked]))
     return out

@@ -271,7 +271,16 @@ def _zip_code(words: _Words) -> PlaceInText | None:
 
 def split_place(text: str) -> PlaceInText | None:
     """The place at the end of ``text`` (see the module doc) and the words left to search; None when no place
-    was understood."""
+    was understood. Cached: patients type the same searches again and again (a typo'd city costs ~0.4 ms)."""
+    return _split_place(text or "") if len(text or "") <= 200 else _split_uncached(text)
+
+
+@lru_cache(maxsize=4096)
+def _split_place(text: str) -> PlaceInText | None:
+    return _split_uncached(text)
+
+
+def _split_uncached(text: str) -> PlaceInText | None:
     words = _Words.of(text or "")
     if not words.spans:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kdir.common.filters import FILTERS, Filter
+from kdir.common.filters import ALIASES, FILTERS, Filter
 from kdir.common.project import PROJECT_URL, __version__
 from web.ids import MAX_ID
 from web.public.search_params import MAX_PAGE, MAX_PER_PAGE
@@ -34,6 +34,8 @@ def _filter_schema(f: Filter) -> dict[str, Any]:
     """The JSON schema of a registry filter's value (as a parameter and as a document field)."""
     if f.kind == "flag":
         return {"type": "boolean"}
+    if f.kind == "state":
+        return {"enum": [*f.values, "near"]}
     if f.kind == "choice":
         return {"enum": list(f.values)}
     return {"type": "array", "items": {"enum": list(f.values)}}
@@ -47,7 +49,11 @@ CREDENTIAL = _obj({"credential": NSTR, "npi": NSTR, "verification": {"enum": OUT
 SUMMARY = _obj({
     "id": {"type": "integer"}, "name": STR, "stale": BOOL,
     "street": NSTR, "city": NSTR, "region": NSTR, "postal_code": NSTR, "lat": NNUM, "lon": NNUM, "website": NSTR,
-    "phones": STRS, **{f.field: _filter_schema(f) for f in FILTERS},
+    "phones": STRS, **{f.field: _filter_schema(f) for f in FILTERS if f.kind != "state"},
+    "accepts_insurance": BOOL, "telehealth": BOOL, "licensed_states": STRS, "telehealth_states": STRS,
+    "price_min": NNUM, "price_max": NNUM, "price_unit": NSTR, "price_currency": NSTR,
+    "clinicians": {"type": "integer", "minimum": 0}, "clinicians_verified": {"type": "integer", "minimum": 0},
+    "credentials_mismatch": {"type": "integer", "minimum": 0},
     "rems_claimed": BOOL, "practitioners": STRS, "npis": STRS, "rating_value": NNUM,
     "rating_count": {"type": "integer", "minimum": 0}, "rating_sources": {"type": "integer", "minimum": 0},
     "rating_bayes": NNUM, "last_verified_at": NSTR, "updated_at": NSTR, "distance_km": NNUM, "url": STR,
@@ -56,7 +62,9 @@ LIST = _obj({
     "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
     "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "pages": {"type": "integer"},
     "near": {"oneOf": [{"type": "null"}, _obj({"label": STR, "lat": {"type": "number"},
-                                               "lon": {"type": "number"}})]},
+                                               "lon": {"type": "number"}, "from_q": NSTR},
+                                              required=["label", "lat", "lon"])]},
+    "q": {"type": "string", "description": "the words searched (q without a place taken from its end)"},
     "results": {"type": "array", "items": {"$ref": "#/components/schemas/ProviderSummary"}},
 }, required=["total", "page", "per_page", "pages", "results"])
 DETAIL = _obj({
@@ -85,7 +93,11 @@ ERROR = _obj({"error": STR, "parameter": NSTR})
 
 def _filter_param(f: Filter) -> dict[str, Any]:
     """A search filter of the registry as an API parameter."""
-    help_text = f.help if f.kind != "codes" else f"{f.help} Repeat the parameter or separate values with commas."
+    help_text = f.help if f.kind != "codes" else f"{f.help} Repeat the parameter or separate values with commas; " \
+                                                  "different filters combine (AND)."
+    if f.kind == "state":
+        help_text += " A two-letter state code, or `near` for the state of the place searched; with a place, the " \
+                     "place only measures distance (no radius)."
     return _param(f.name, _filter_schema(f), help_text)
 
 
@@ -93,15 +105,20 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
     err = {"description": "Bad parameter", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
     params = [
-        _param("q", {"type": "string", "maxLength": 200}, "Free text: clinic or clinician name, city, treatment."),
-        _param("near", {"type": "string", "maxLength": 100}, "A 5-digit US ZIP code or \"City, ST\" (resolved "
-               "offline)."),
+        _param("q", {"type": "string", "maxLength": 200}, "Free text: clinic or clinician name, treatment, "
+               "condition; abbreviations (KAP, TRD) and synonyms (Spravato = esketamine) are understood. Without "
+               "`near`, a place at its end (\"spravato austin\", \"ketamine near 78701\") is used as `near`."),
+        _param("near", {"type": "string", "maxLength": 100}, "A US ZIP code, \"City, ST\", a sizable city without "
+               "its state (\"Austin\") or a city with one typo (resolved offline)."),
         _param("radius_km", {"type": "number", "minimum": 0.1, "maximum": 1000}, "Radius around `near` in km "
                "(default 80.47, i.e. 50 miles)."),
         *(_filter_param(f) for f in FILTERS),
         _param("min_rating", {"type": "number", "minimum": 0, "maximum": 5}, "Minimum combined rating."),
-        _param("sort", {"enum": ["relevance", "distance", "rating"], "default": "relevance"},
-               "distance needs `near`; rating uses the Bayesian average."),
+        *({**_param(alias, {"type": "boolean"}, f"Deprecated: the same as `{name}={value}`."), "deprecated": True}
+          for alias, (name, value) in ALIASES.items()),
+        _param("sort", {"enum": ["relevance", "distance", "rating", "price"], "default": "relevance"},
+               "distance needs `near`; rating uses the Bayesian average; price: lowest known price first, "
+               "listings without a price last."),
         _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
                f"Results per page (at most {MAX_PER_PAGE})."),

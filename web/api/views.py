@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from indexer.search.base import SearchUnavailable
-from kdir.common.filters import BY_NAME
+from kdir.common.filters import ALIASES, BY_NAME
 from web.api.openapi import openapi_document
 from web.extensions import get_db, get_search, limiter
 from web.ids import MAX_ID, parse_id
@@ -25,7 +25,7 @@ UNMETERED = {"api.openapi_document_view"}
 limiter.shared_limit(public_limit, scope=PUBLIC_SCOPE,  # one budget with the public pages
                      exempt_when=lambda: request.endpoint in UNMETERED)(bp)
 
-ALLOWED = {"q", "near", "radius_km", "min_rating", "sort", "page", "per_page", *BY_NAME}
+ALLOWED = {"q", "near", "radius_km", "min_rating", "sort", "page", "per_page", *BY_NAME, *ALIASES}
 
 
 def _error(message: str, parameter: str | None, status: int = 400) -> tuple[Response, int]:
@@ -59,7 +59,9 @@ def providers() -> Any:
     return jsonify({
         "total": result.total, "page": params.query.page, "per_page": per_page,
         "pages": max(1, -(-result.total // per_page)),
-        "near": {"label": place.label, "lat": place.lat, "lon": place.lon} if place else None,
+        "near": {"label": place.label, "lat": place.lat, "lon": place.lon,
+                 "from_q": params.place_from_text} if place else None,
+        "q": params.query.text,
         "results": [api_item(h) for h in result.hits],
     })
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
 
 from indexer.search.base import SearchHit
 from indexer.search.documents import DOC_KEYS
@@ -14,14 +17,22 @@ from web.security import safe_url, strip_highlight
 
 KM_PER_MILE = 1.609344
 
-#: Document flag -> (badge words, explanation shown in the guide): the registry's yes/no filters, and the
-#: Spravato REMS claim (a badge, not a filter).
+#: Document flag -> (badge words, explanation shown in the guide): the registry's yes/no filters, the services
+#: patients look for first, and the Spravato REMS claim (a badge, not a filter).
 BADGES: dict[str, tuple[str, str]] = {
     **{f.field: (f.label, f.help) for f in FLAGS},
+    "accepts_insurance": ("Accepts insurance",
+                          "The provider says it accepts some insurance. Spravato is often covered; IV ketamine "
+                          "usually is not. Ask your insurer."),
+    "telehealth": ("Telehealth", "Offers visits by video. Prescribers must be licensed in your state."),
     "rems_claimed": ("Spravato REMS (claimed)",
                      "The provider says it is certified under the Spravato REMS programme. The public locator is "
                      "incomplete, so we show this as a claim with its source and date."),
 }
+#: Badge colour (the design system's modifiers): trust signals confirmed by a registry are positive.
+BADGE_VARIANTS = {"verified": "positive", "psychiatrist": "positive", "therapist": "positive"}
+PRICE_UNITS = {"session": "session", "infusion": "infusion", "series": "series", "consultation": "consultation",
+               "treatment": "treatment", "visit": "visit", "month": "month"}
 
 
 @dataclass
@@ -47,6 +58,13 @@ class Card:
     website: str | None
     stale: bool
     notes: list[str] = field(default_factory=list)
+    badge_variants: list[str] = field(default_factory=list)  # one per badge: positive | warning | neutral
+    website_label: str | None = None  # the site's host name
+    phone: str | None = None  # "(602) 555-0104"
+    phone_href: str | None = None  # "tel:+16025550104"
+    price: str | None = None  # "from $450 per infusion"
+    clinicians: str | None = None  # "3 of 4 clinicians verified"
+    mismatch: str | None = None  # "1 credential does not match the registry"
 
 
 def _str(value: Any) -> str:
@@ -70,11 +88,69 @@ def date_only(value: Any) -> str | None:
     return None
 
 
+def format_phone(e164: Any) -> tuple[str, str] | None:
+    """("(602) 555-0104", "tel:+16025550104") from an E.164 number; None when it is not one."""
+    if not isinstance(e164, str) or not e164.startswith("+") or not e164[1:].isdigit():
+        return None
+    if e164.startswith("+1") and len(e164) == 12:
+        n = e164[2:]
+        return f"({n[:3]}) {n[3:6]}-{n[6:]}", f"tel:{e164}"
+    try:
+        num = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.INTERNATIONAL), f"tel:{e164}"
+
+
+def price_line(d: dict[str, Any]) -> str | None:
+    """"from $450 per infusion" (US dollars only: another currency is left to the provider's page)."""
+    low = _float(d.get("price_min"))
+    if low is None or low <= 0 or (d.get("price_currency") or "USD") != "USD":
+        return None
+    amount = f"${low:,.0f}" if low == int(low) else f"${low:,.2f}"
+    unit = PRICE_UNITS.get(str(d.get("price_unit") or "").lower())
+    return f"from {amount} per {unit}" if unit else f"from {amount}"
+
+
+def _count(d: dict[str, Any], key: str) -> int:
+    value = d.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def clinician_status(d: dict[str, Any]) -> tuple[str | None, str | None]:
+    """("3 of 4 clinicians verified", "1 credential does not match the registry"): each clinician's registry
+    check summarised honestly (None when the listing names no clinician / no mismatch)."""
+    total, verified, mismatch = _count(d, "clinicians"), _count(d, "clinicians_verified"), _count(d,
+                                                                                                   "credentials_mismatch")
+    status = None
+    if total == 1:
+        status = "Clinician verified in the NPI registry" if verified else "Clinician not verified yet"
+    elif total > 1:
+        status = f"{min(verified, total)} of {total} clinicians verified"
+    problem = None
+    if mismatch:
+        problem = f"{mismatch} credential{'' if mismatch == 1 else 's'} " \
+                  f"{'does' if mismatch == 1 else 'do'} not match the registry"
+    return status, problem
+
+
 def card(hit: SearchHit) -> Card:
     d = hit.document
-    badges = [BADGES[key][0] for key in BADGES if d.get(key) is True]
+    status, problem = clinician_status(d)
+    keys = [key for key in BADGES if d.get(key) is True or (key in ("accepts_insurance", "telehealth")
+                                                            and key in (d.get("services") or []))]
+    if problem:  # never "Credentials verified" on a card whose page shows a mismatch
+        keys = [k for k in keys if k != "verified"]
+    badges = [BADGES[key][0] for key in keys]
+    variants = [BADGE_VARIANTS.get(key, "neutral") for key in keys]
+    if problem:
+        badges.append("Credential mismatch")
+        variants.append("warning")
     if d.get("stale") is True:
         badges.append("May be out of date")
+        variants.append("warning")
+    website = safe_url(d.get("website"))
+    phones = [p for p in (format_phone(x) for x in d.get("phones") or []) if p]
     pract = hit.highlights.get("practitioners")
     if pract is None:
         pract = "; ".join(str(x) for x in (d.get("practitioners") or [])[:4] if isinstance(x, str))
@@ -88,8 +164,11 @@ def card(hit: SearchHit) -> Card:
         rating_value=_float(d.get("rating_value")), rating_count=int(_float(d.get("rating_count")) or 0),
         rating_sources=int(_float(d.get("rating_sources")) or 0), last_verified=date_only(d.get("last_verified_at")),
         practitioners_hl=pract, lat=_float(d.get("lat")), lon=_float(d.get("lon")),
-        website=safe_url(d.get("website")), stale=d.get("stale") is True,
-        notes=["Includes at-home ketamine"] if "at_home" in (d.get("modalities") or []) else [])
+        website=website, stale=d.get("stale") is True,
+        notes=["Includes at-home ketamine"] if "at_home" in (d.get("modalities") or []) else [],
+        badge_variants=variants, website_label=(urlsplit(website).hostname or None) if website else None,
+        phone=phones[0][0] if phones else None, phone_href=phones[0][1] if phones else None,
+        price=price_line(d), clinicians=status, mismatch=problem)
 
 
 #: The search document's keys an API summary carries (all but the moderation status).
@@ -104,8 +183,16 @@ def api_item(hit: SearchHit) -> dict[str, Any]:
     item["name"] = strip_highlight(d.get("name"))
     for key in ("phones", "modalities", "conditions", "services", "practitioners", "npis"):
         item[key] = [str(x) for x in (d.get(key) or [])]
-    for key in ("stale", "rems_claimed", *(f.field for f in FLAGS)):
+    for key in ("stale", "rems_claimed", "accepts_insurance", "telehealth", *(f.field for f in FLAGS)):
         item[key] = d.get(key) is True
+    for key in ("licensed_states", "telehealth_states"):
+        item[key] = [str(x) for x in (d.get(key) or [])]
+    for key in ("price_min", "price_max"):
+        item[key] = _float(d.get(key))
+    for key in ("price_unit", "price_currency"):
+        item[key] = str(d[key]) if isinstance(d.get(key), str) else None
+    for key in ("clinicians", "clinicians_verified", "credentials_mismatch"):
+        item[key] = _count(d, key)
     item["rating_count"] = int(_float(d.get("rating_count")) or 0)
     item["rating_sources"] = int(_float(d.get("rating_sources")) or 0)
     for key in ("lat", "lon", "rating_value", "rating_bayes"):

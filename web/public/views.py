@@ -27,15 +27,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
 from indexer.db.models import Flag
-from indexer.search.base import SearchResult, SearchUnavailable
+from indexer.search.base import SearchQuery, SearchResult, SearchUnavailable
 from kdir.common.fields import FIELD_LABELS
 from kdir.common.filters import FILTERS, FLAGS
+from kdir.common.places import suggest_places
 from kdir.common.vocabulary import LABELS
 from web.extensions import get_db, get_search, limiter
 from web.public.forms import ReportForm
 from web.public.presenters import BADGES, card, date_only
 from web.public.queries import label, load_page
 from web.public.search_params import ParamError, SearchParams, parse_search
+from web.public.search_rescue import index_facets, rescue, state_names
 from web.ratelimit import PUBLIC_SCOPE, public_limit, report_limit
 from web.security import safe_url
 
@@ -44,7 +46,8 @@ limiter.shared_limit(public_limit, scope=PUBLIC_SCOPE)(bp)  # one budget with th
 
 RADII_MI = (10, 25, 50, 100, 250)
 MIN_RATINGS = ("3", "3.5", "4", "4.5")
-SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("rating", "Rating"))
+SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("rating", "Rating"),
+         ("price", "Price, lowest first"))
 
 
 def _page_links(params: SearchParams, total: int) -> dict[str, Any]:
@@ -61,27 +64,95 @@ def _page_links(params: SearchParams, total: int) -> dict[str, Any]:
             "next": href(current + 1) if current < pages else None}
 
 
+def _parse_keeping_the_rest() -> tuple[SearchParams, ParamError | None]:
+    """The search, or (a bad parameter) the same search without that parameter and the first error: the
+    patient's other choices stay on the form."""
+    rest = request.args.copy()
+    first: ParamError | None = None
+    for _ in range(8):
+        try:
+            return parse_search(rest, api=False), first
+        except ParamError as exc:
+            first = first or exc
+            if exc.parameter not in rest:
+                break
+            rest.poplist(exc.parameter)
+    return parse_search({}, api=False), first
+
+
+def _shown_options(available: dict[str, dict[str, int]], params: SearchParams) -> dict[str, list[str]]:
+    """Filter field -> the values offered: those some live listing has (an option no listing has is no way
+    forward), plus whatever is selected. Without the index's counts (search unavailable), every value."""
+    out: dict[str, list[str]] = {}
+    for f in FILTERS:
+        selected = params.query.filters.get(f.name, ())
+        values = ("true",) if f.kind == "flag" else f.values
+        have = available.get(f.field)
+        out[f.field] = [v for v in values if not available or (have or {}).get(v) or
+                        (v in selected if f.kind != "flag" else bool(selected))]
+    return out
+
+
+def _place_value(place: Any) -> str:
+    """What goes back into the place box: a ZIP code alone, or "City, ST"."""
+    return str(place.label).split(" ", 1)[0] if getattr(place, "kind", "city") == "zip" else str(place.label)
+
+
+def _place_links(params: SearchParams) -> list[tuple[str, str]]:
+    """"Did you mean" places: suggestions for a place not understood, or the namesakes of a city guessed from
+    the search words; each link keeps the rest of the search."""
+    if params.place_error:
+        places = suggest_places(params.near, 5)
+        if not places:
+            from kdir.common.places import split_place
+
+            found = split_place("in " + params.near)
+            places = [found.place] if found else []
+    elif params.place_from_text:
+        places = list(params.alternatives[:3])
+    else:
+        return []
+    base = [(k, v) for k in request.args for v in request.args.getlist(k) if k not in ("near", "page", "q")]
+    text = params.query.text if params.place_from_text else params.text
+    return [(p.label, "?" + urlencode([*base, ("q", text), ("near", _place_value(p))])) for p in places]
+
+
 @bp.get("/")
 @bp.get("/search")
 def search() -> Any:
-    error: ParamError | None = None
-    try:
-        params = parse_search(request.args, api=False)
-    except ParamError as exc:
-        error = exc
-        params = parse_search({}, api=False)
+    params, error = _parse_keeping_the_rest()
     status = 400 if error else 200
     result = SearchResult(total=0, hits=[])
     unavailable = False
+    notice: str | None = None
+    fixes: list[dict[str, Any]] = []
+    backend = get_search()
     try:
-        result = get_search().search(params.query)
+        result = backend.search(params.query)
+        if not result.total and params.place_from_text and params.query.text != params.text:
+            # "stillwater clinic": not a place after all -- the whole text, anywhere
+            whole = SearchQuery(**{**vars(params.query), "text": params.text, "lat": None, "lon": None,
+                                   "radius_km": None})
+            if whole.sort == "distance":
+                whole.sort = "relevance"
+            anywhere = backend.search(whole)
+            if anywhere.total:
+                notice = f"Nothing matched near {params.place.label if params.place else ''}, so these results " \
+                         f"match everything you typed, anywhere."
+                params.query, params.place, params.place_from_text, result = whole, None, None, anywhere
+        if not result.total and not error:
+            fixes = rescue(backend, params, request.args, result)
     except (SearchUnavailable, OSError):
         unavailable = True
         status = 503
     ctx = {"params": params, "args": params.args, "error": error, "result": result, "unavailable": unavailable,
            "cards": [card(h) for h in result.hits], "facets": result.facets, "pages": _page_links(params, result.total),
            "filters": FILTERS, "flag_filters": FLAGS, "radii": RADII_MI, "min_ratings": MIN_RATINGS, "sorts": SORTS,
-           "tile_url": current_app.config["KDIR_SETTINGS"].tile_url}
+           "tile_url": current_app.config["KDIR_SETTINGS"].tile_url, "notice": notice, "fixes": fixes,
+           "available": {} if unavailable else index_facets(backend), "state_names": state_names(),
+           "raw": {"q": request.args.get("q", "")[:200], "near": request.args.get("near", "")[:100]},
+           "place_links": _place_links(params), "active": len(params.query.filters)}
+    ctx["shown"] = _shown_options(ctx["available"], params)
     partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
     html = render_template("public/_results.html" if partial else "public/search.html", **ctx)
     return html, status, {"Vary": "HX-Request, HX-Target"}
@@ -125,6 +196,16 @@ def _render_provider(page: Any, form: ReportForm, *, report_sent: bool = False) 
     return render_template("public/provider.html", page=page, p=page.provider, form=form, json_ld=schema_org(page),
                            back_url=back or url_for("public.search"), back_param=back, report_sent=report_sent,
                            tile_url=current_app.config["KDIR_SETTINGS"].tile_url)
+
+
+@bp.get("/places")
+def places() -> Any:
+    """Place suggestions as the patient types (``<option>`` elements for the search form's datalist; htmx
+    fetches them). Offline, from the project's ZIP and city table; nothing is logged."""
+    typed = request.args.get("near", "")[:100]
+    found = suggest_places(typed, 8) if len(typed.strip()) >= 2 else []
+    options = [(_place_value(p), p.label) for p in found]
+    return render_template("public/_places.html", options=options), 200, {"Cache-Control": "public, max-age=3600"}
 
 
 @bp.get("/providers/<id:provider_id>")

@@ -116,7 +116,10 @@ def test_geo_radius_and_distance_sort(loaded: SearchBackend) -> None:
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
     ({"filters": where(modality=["iv_infusion"])}, [1, 3]),
-    ({"filters": where(modality=["iv_infusion", "esketamine_nasal"])}, [1]),  # must offer both
+    ({"filters": where(modality=["iv_infusion", "esketamine_nasal"])}, [1, 3, 4]),  # any of them
+    ({"filters": where(modality=["iv_infusion", "esketamine_nasal"], condition=["ptsd", "chronic_pain"])},
+     [1, 3]),  # any of each group, both groups
+    ({"filters": where(modality=["iv_infusion", "esketamine_nasal"], kind="practitioner")}, [4]),
     ({"filters": where(condition=["depression"])}, [1, 3]),
     ({"filters": where(service=["telehealth"])}, [2]),
     ({"filters": where(kind="practitioner")}, [4]),
@@ -152,12 +155,65 @@ def test_facet_counts(loaded: SearchBackend) -> None:
     assert facets["modalities"] == {"iv_infusion": 2, "esketamine_nasal": 2, "oral_sublingual": 1, "at_home": 1,
                                     "im_injection": 1}
     assert facets["verified"] == {"true": 2, "false": 3}
-    assert facets["telehealth"] == {"true": 1, "false": 4}
-    assert facets["services"]["accepts_insurance"] == 1
+    assert "telehealth" not in facets and "accepts_insurance" not in facets  # one filter each: the services
+    assert facets["services"]["accepts_insurance"] == 1 and facets["services"]["telehealth"] == 1
     narrowed = loaded.search(SearchQuery(filters=where(modality=["iv_infusion"]))).facets  # over the filtered result set
     assert narrowed["conditions"] == {"depression": 2, "ptsd": 1, "chronic_pain": 1}
     assert narrowed["kind"] == {"clinic": 2}
     assert loaded.search(SearchQuery(facets=False)).facets == {}
+
+
+def test_disjunctive_facet_counts(loaded: SearchBackend) -> None:
+    """A filter's counts ignore its own selection (each count = results if that box were ticked too); every
+    other filter applies. ``without`` = the total with one filter dropped."""
+    one = loaded.search(SearchQuery(filters=where(modality=["iv_infusion"])))
+    assert one.total == 2
+    # the treatment group counts as if nothing were ticked in it: ticking Spravato too gives 1 + 2 - 1 = 3
+    assert one.facets["modalities"] == {"iv_infusion": 2, "esketamine_nasal": 2, "oral_sublingual": 1,
+                                        "at_home": 1, "im_injection": 1}
+    assert one.facets["conditions"] == {"depression": 2, "ptsd": 1, "chronic_pain": 1}  # other groups: filtered
+    two = loaded.search(SearchQuery(filters=where(modality=["iv_infusion", "esketamine_nasal"])))
+    assert two.total == 3
+    both = loaded.search(SearchQuery(filters=where(modality=["iv_infusion", "esketamine_nasal"],
+                                                   condition=["ptsd"])))
+    assert [h.id for h in both.hits] == [1]
+    assert both.facets["conditions"] == {"depression": 2, "ptsd": 1, "chronic_pain": 1,
+                                         "treatment_resistant_depression": 1}  # within the 3 of the treatments
+    assert both.facets["modalities"] == {"iv_infusion": 1, "esketamine_nasal": 1}  # within the PTSD ones
+    assert both.without == {"modality": 1, "condition": 3}
+    # each count is what ticking that box gives
+    for code, n in both.facets["conditions"].items():
+        ticked = loaded.search(SearchQuery(filters=where(modality=["iv_infusion", "esketamine_nasal"],
+                                                         condition=["ptsd", code])))
+        assert ticked.total == len({1} | {h.id for h in loaded.search(SearchQuery(filters=where(
+            modality=["iv_infusion", "esketamine_nasal"], condition=[code]))).hits}) and n >= 1
+
+
+def test_telehealth_in_a_state_whatever_the_address(backend: SearchBackend) -> None:
+    backend.upsert([
+        make_doc(1, "Texas Clinic", region="TX", telehealth=True, services=["telehealth"],
+                 licensed_states=["TX"], telehealth_states=["TX"]),
+        make_doc(2, "Colorado Telehealth", region="CO", telehealth=True, services=["telehealth"],
+                 licensed_states=["CO", "TX"], telehealth_states=["CO", "TX"]),
+        make_doc(3, "Colorado In Person", region="CO", licensed_states=["CO", "TX"]),  # no telehealth
+    ])
+    assert ids(backend, filters=where(telehealth_state="TX")) == [1, 2] or \
+        sorted(ids(backend, filters=where(telehealth_state="TX"))) == [1, 2]
+    assert ids(backend, filters=where(telehealth_state="CO")) == [2]
+    assert ids(backend, filters=where(telehealth_state="NY")) == []
+
+
+def test_price_sort_unpriced_last(backend: SearchBackend) -> None:
+    backend.upsert([
+        make_doc(1, "Dear", price_min=700.0, prices_listed=True, rating_bayes=4.0, rating_value=4.0,
+                 rating_count=3),
+        make_doc(2, "Unknown", rating_bayes=4.9, rating_value=4.9, rating_count=30),
+        make_doc(3, "Cheap", price_min=350.0, prices_listed=True),
+        make_doc(4, "Middle", price_min=450.0, prices_listed=True),
+    ])
+    assert ids(backend, sort="price") == [3, 4, 1, 2]
+    assert [h.id for h in backend.search(SearchQuery(sort="price", per_page=2, page=2)).hits] == [1, 2]
+    assert ids(backend, sort="price", text="cheap") == [3]
 
 
 def test_rating_sort_and_pagination(loaded: SearchBackend) -> None:

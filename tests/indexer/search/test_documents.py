@@ -22,7 +22,8 @@ def seed(db: Database) -> dict[str, int]:
             services=["telehealth", "spravato_rems_certified"], insurance=["Aetna"], telehealth=None,
             rating_value=4.5, rating_count=12, rating_bayes=4.2,
             qualification={"verified": True, "signals": [{"code": "psychiatrist", "verified": True}, "junk"]},
-            last_verified_at=datetime(2026, 11, 1, tzinfo=UTC), licensed_states=["TX", "CA", "<b>", 7])
+            last_verified_at=datetime(2026, 11, 1, tzinfo=UTC), licensed_states=["TX", "CA", "<b>", 7],
+            price={"min": 450, "max": 2400, "currency": "USD", "unit": "infusion"})
         doctor = Provider(kind="practitioner", status="published", name="Maria Gonzalez", npi="1245319599")
         nurse = Provider(kind="practitioner", status="pending", name="Jon Whitfield")
         rejected = Provider(kind="practitioner", status="rejected", name="Not A Clinician")
@@ -35,7 +36,8 @@ def seed(db: Database) -> dict[str, int]:
             Affiliation(clinic_id=clinic.id, practitioner_id=rejected.id),
             Credential(provider_id=doctor.id, credential="MD", npi="1245319599", outcome="verified"),
             Credential(provider_id=doctor.id, credential="PhD"),
-            Credential(provider_id=nurse.id, credential="PMHNP-BC"),
+            Credential(provider_id=nurse.id, credential="RN", outcome="verified"),  # and another does not match
+            Credential(provider_id=nurse.id, credential="PMHNP-BC", outcome="mismatch"),
             RatingSummary(provider_id=clinic.id, source_id=src.id, value=4.5, count=10),
             RatingSummary(provider_id=clinic.id, source_id=src2.id, value=4.0, count=2),
         ])
@@ -58,15 +60,22 @@ def test_documents_for_builds_flat_documents(db: Database) -> None:
     assert doc["licensed_states"] == ["CA", "TX"]  # where its verified practitioners are licensed
     assert doc["rems_claimed"] is True
     assert doc["verified"] is True and doc["psychiatrist"] is True and doc["therapist"] is False
-    assert doc["practitioners"] == ["Maria Gonzalez, MD, PhD", "Jon Whitfield, PMHNP-BC"]  # rejected left out
+    assert doc["practitioners"] == ["Maria Gonzalez, MD, PhD", "Jon Whitfield, RN, PMHNP-BC"]  # rejected left out
     assert doc["npis"] == ["1234567893", "1245319599"]
     # the clinic site's own rating is self-published: not one of the combined figure's sources
     assert doc["rating_sources"] == 1 and doc["rating_count"] == 12 and doc["rating_bayes"] == 4.2
+    assert doc["telehealth_states"] == ["CA", "TX"]  # telehealth offered: where its prescribers are licensed
+    assert doc["services"] == ["telehealth", "accepts_insurance", "spravato_rems_certified"]
+    assert (doc["price_min"], doc["price_max"], doc["price_unit"]) == (450.0, 2400.0, "infusion")
+    # two clinicians on the team (the rejected one is not shown): one verified, one with a credential that does
+    # not match the registry (a verified one beside it does not make that clinician verified)
+    assert (doc["clinicians"], doc["clinicians_verified"], doc["credentials_mismatch"]) == (2, 1, 1)
     assert doc["last_verified_at"].startswith("2026-11-01T00:00:00")
     assert doc["updated_at"]
     bare = docs[ids["bare"]]
     assert bare["phones"] == [] and bare["licensed_states"] == [] and bare["verified"] is False and bare["practitioners"] == []
     assert bare["lat"] is None and bare["rating_value"] is None and bare["rating_sources"] == 0
+    assert bare["telehealth_states"] == [] and bare["price_min"] is None and bare["clinicians"] == 0
     with db.session() as s:
         published = documents_for(s, ids.values(), published_only=True)
     assert {d["id"] for d in published} == {ids["clinic"], ids["doctor"]}

@@ -213,3 +213,28 @@ def test_thread_per_request_does_not_leak_connections(tmp_path: Path) -> None:
     assert 1 <= len(backend._idle) <= POOL_IDLE_MAX
     backend.close()
     assert backend._idle == [] and backend.count() == 1  # still usable after close
+
+
+def test_cached_circles_follow_writes(tmp_path: Path) -> None:
+    """Circles around a searched place are cached; a write moves documents in or out of them (another
+    instance's write too), a rebuild drops them."""
+    austin = (30.2672, -97.7431)
+    writer = FTS5Backend(tmp_path / "s.sqlite3")
+    reader = FTS5Backend(tmp_path / "s.sqlite3")
+    writer.upsert([make_doc(1, "Near", lat=30.27, lon=-97.74), make_doc(2, "Far", lat=32.78, lon=-96.80)])
+
+    def near() -> list[int]:
+        q = SearchQuery(lat=austin[0], lon=austin[1], radius_km=50, sort="distance", per_page=50)
+        return [h.id for h in reader.search(q).hits]
+
+    assert near() == [1]
+    writer.upsert([make_doc(2, "Far, now near", lat=30.30, lon=-97.70),
+                   make_doc(3, "New", lat=30.2672, lon=-97.7431)])
+    assert near() == [3, 1, 2]
+    writer.upsert([make_doc(1, "Moved away", lat=40.0, lon=-100.0)])
+    writer.delete([3])
+    assert near() == [2]
+    writer.rebuild([make_doc(5, "Only", lat=30.27, lon=-97.74)])
+    assert near() == [5]
+    writer.close()
+    reader.close()

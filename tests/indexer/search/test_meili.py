@@ -59,11 +59,12 @@ def test_settings_payload() -> None:
     assert rules[1:6] == ["words", "typo", "proximity", "attribute", "exactness"]
     assert rules[-2:] == ["rank_rating:desc", "id:asc"]  # relevance ties: best rated, then id (as FTS5)
     assert SETTINGS["typoTolerance"] == {"enabled": True, "disableOnAttributes": ["postal_code", "npis"],
-                                         "disableOnNumbers": True}
+                                         "disableOnNumbers": True,
+                                         "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 9}}
     assert SETTINGS["pagination"] == {"maxTotalHits": MAX_TOTAL_HITS}
     assert MAX_TOTAL_HITS == 500 * 50  # what the site can show: 500 pages of 50
     assert {"_geo", "id", "stale"} <= set(SETTINGS["filterableAttributes"])
-    assert set(SETTINGS["sortableAttributes"]) == {"_geo", "rank_rating", "id"}
+    assert set(SETTINGS["sortableAttributes"]) == {"_geo", "rank_rating", "rank_price", "id"}
     assert SETTINGS["searchableAttributes"][:3] == ["name", "practitioners", "npis"]
 
 
@@ -91,14 +92,22 @@ def test_settings_drift_compares_only_what_we_set() -> None:
 def test_filter_expression() -> None:
     q = SearchQuery(filters=where(kind="clinic", modality=["iv_infusion", "at_home"], verified=True, telehealth=True),
                     min_rating=4.0, lat=30.5, lon=-97.25, radius_km=25)
-    assert filter_expression(q) == ["stale = false", 'kind = "clinic"', 'modalities = "iv_infusion"',
-                                    'modalities = "at_home"', "verified = true", "telehealth = true",
-                                    "rating_value >= 4.0", "_geoRadius(30.5, -97.25, 25000.0)"]
+    # values of one filter: ANY OF (an inner array); filters: AND
+    assert filter_expression(q) == ["stale = false", 'kind = "clinic"',
+                                    ['modalities = "iv_infusion"', 'modalities = "at_home"'], "verified = true",
+                                    'services = "telehealth"', "rating_value >= 4.0",
+                                    "_geoRadius(30.5, -97.25, 25000.0)"]
+    # a filter's own facet counts leave it out (disjunctive facets)
+    assert filter_expression(q, without="modality") == ["stale = false", 'kind = "clinic"', "verified = true",
+                                                        'services = "telehealth"', "rating_value >= 4.0",
+                                                        "_geoRadius(30.5, -97.25, 25000.0)"]
+    assert filter_expression(SearchQuery(filters=where(telehealth_state="TX"))) == [
+        "stale = false", 'telehealth_states = "TX"']
     assert filter_expression(SearchQuery(include_stale=True)) == []
     assert filter_expression(SearchQuery(filters=where(condition=["ptsd"], service=["telehealth"], psychiatrist=True,
                                                        therapist=True, insurance=True))) == [
-        "stale = false", 'conditions = "ptsd"', 'services = "telehealth"', "psychiatrist = true",
-        "therapist = true", "accepts_insurance = true"]
+        "stale = false", 'conditions = "ptsd"', ['services = "telehealth"', 'services = "accepts_insurance"'],
+        "psychiatrist = true", "therapist = true"]
     with pytest.raises(ValueError):
         filter_expression(SearchQuery(filters={"condition": ('x" OR stale = true',)}))  # validated, never interpolated raw
     with pytest.raises(ValueError):
@@ -113,6 +122,19 @@ def test_sort_expression() -> None:
     assert sort_expression(SearchQuery(), False) == ["rank_rating:desc", "id:asc"]  # browsing: best rated first
     assert sort_expression(SearchQuery(lat=1.0, lon=2.0), False) == distance
     assert sort_expression(SearchQuery(sort="rating"), True) == ["rank_rating:desc", "id:asc"]
+    assert sort_expression(SearchQuery(sort="price"), True) == ["rank_price:asc", "rank_rating:desc", "id:asc"]
+
+
+def test_facet_queries_one_per_selected_filter() -> None:
+    from indexer.search.meili import facet_queries
+
+    q = SearchQuery(filters=where(modality=["iv_infusion", "esketamine_nasal"], condition=["ptsd"]))
+    queries = facet_queries(q, "ketamine", "providers")
+    assert [x["facets"] for x in queries] == [["modalities"], ["conditions"]]
+    assert queries[0]["filter"] == ["stale = false", 'conditions = "ptsd"']
+    assert queries[1]["filter"] == ["stale = false", ['modalities = "iv_infusion"', 'modalities = "esketamine_nasal"']]
+    assert all(x["q"] == "ketamine" and x["indexUid"] == "providers" for x in queries)
+    assert facet_queries(SearchQuery(), "x", "providers") == []
 
 
 def test_search_params() -> None:
@@ -120,7 +142,7 @@ def test_search_params() -> None:
     assert params == {
         "hitsPerPage": 50, "page": 3, "matchingStrategy": "all", "showRankingScore": True,
         "attributesToHighlight": ["name", "practitioners"], "highlightPreTag": HL_START,
-        "highlightPostTag": HL_END, "filter": ["stale = false", "telehealth = true"],
+        "highlightPostTag": HL_END, "filter": ["stale = false", 'services = "telehealth"'],
         "sort": ["rank_rating:desc", "id:asc"],
         "facets": list(FACET_FIELDS)}
     last = search_params(SearchQuery(page=500, per_page=50, facets=False), [])

@@ -13,7 +13,7 @@ from indexer.search.fts5 import FTS5Backend
 from kdir.common.places import split_place
 from tests.web.seed import Seeded, publish, seed_directory
 
-PLACEHOLDER = "IV infusion, PTSD, Sunrise"  # web/templates/public/search.html, the search box's example
+PLACEHOLDER = "IV infusion, PTSD, Austin"  # web/templates/public/search.html, the search box's example
 
 
 @pytest.fixture
@@ -29,9 +29,14 @@ def found(backend: FTS5Backend, text: str) -> list[int]:
 
 
 def test_the_search_box_example_returns_results(demo: tuple[FTS5Backend, Seeded]) -> None:
+    """(On the demo itself: tests/web/public/test_search_demo.py.)"""
     backend, seeded = demo
-    assert found(backend, PLACEHOLDER) == [seeded.ids["sunrise"]]
-    assert split_place(PLACEHOLDER) is None  # and the web's place splitter leaves it alone
+    template = (Path(__file__).resolve().parents[3] / "web/templates/public/search.html").read_text()
+    assert f'placeholder="e.g. {PLACEHOLDER}"' in template
+    place = split_place(PLACEHOLDER)  # the web's place splitter takes "Austin" as the place
+    assert place is not None and place.label == "Austin, TX" and place.text == "IV infusion, PTSD"
+    assert [h.id for h in backend.search(SearchQuery(text=place.text, lat=place.lat, lon=place.lon,
+                                                     radius_km=80)).hits] == [seeded.ids["sunrise"]]
 
 
 def names(backend: FTS5Backend, text: str, **kwargs: object) -> set[str]:
@@ -49,9 +54,9 @@ SUNRISE = "Sunrise Ketamine Clinic"
     ("nurse practitioner", {"Sam Patel, PMHNP-BC"}),
     ("Dr. Reyes", {SUNRISE, "Alan Reyes"}),  # the clinic he works at, and his own listing
     ("Reyse", {SUNRISE, "Alan Reyes"}),
-    ("Dr Ortiz MD", {"Rose City Spravato Psychiatry"}),
+    ("Dr Ortiz MD", {"Rose City Spravato Psychiatry", "Helen Ortiz"}),  # her clinic and her own listing
     ("Alan Reyes, DO", {SUNRISE, "Alan Reyes"}),  # the registry says MD
-    ("therapists", {SUNRISE, "Blue Ridge KAP Collective"}),
+    ("therapists", {SUNRISE, "Blue Ridge KAP Collective", "Maria Chen"}),  # Maria Chen, LCSW: her own listing
 ])
 def test_natural_queries_on_the_demo_data(demo: tuple[FTS5Backend, Seeded], text: str, expected: set[str]) -> None:
     assert names(demo[0], text) == expected

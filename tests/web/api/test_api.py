@@ -81,15 +81,19 @@ def test_near_radius_and_distance_sort(client: Any, spec: dict[str, Any], seeded
 
 FILTER_CASES = [
     ("modality=esketamine_nasal", {"rose_city"}, {"sunrise"}),
-    ("modality=iv_infusion&modality=im_injection", {"sunrise"}, {"mile_high"}),
-    ("modality=iv_infusion,im_injection", {"sunrise"}, {"mile_high"}),
+    # values of one filter: ANY OF; filters: AND
+    ("modality=iv_infusion&modality=im_injection", {"sunrise", "mile_high"}, {"rose_city", "patel"}),
+    ("modality=iv_infusion,esketamine_nasal", {"sunrise", "mile_high", "rose_city"}, {"patel"}),
+    ("modality=iv_infusion,esketamine_nasal&service=spravato_rems_certified", {"rose_city"}, {"sunrise"}),
     ("condition=ptsd&kind=clinic", {"sunrise", "blue_ridge"}, {"mile_high"}),
     ("service=spravato_rems_certified", {"rose_city"}, {"sunrise"}),
     ("verified=true&kind=clinic", {"sunrise", "rose_city"}, {"mile_high", "blue_ridge"}),
     ("psychiatrist=1&kind=clinic", {"sunrise", "rose_city"}, {"blue_ridge"}),
     ("therapist=yes", {"sunrise", "blue_ridge"}, {"rose_city"}),
-    ("insurance=true", {"mile_high", "rose_city"}, {"sunrise"}),
+    ("insurance=true", {"mile_high", "rose_city"}, {"sunrise"}),  # the old flag: service=accepts_insurance
+    ("service=accepts_insurance", {"mile_high", "rose_city"}, {"sunrise"}),
     ("telehealth=true", {"patel"}, {"sunrise"}),
+    ("service=telehealth", {"patel"}, {"sunrise"}),
     ("kind=practitioner", {"patel"}, {"sunrise"}),
     ("min_rating=4.4", {"sunrise", "rose_city"}, {"mile_high", "hostile"}),
 ]
@@ -128,12 +132,12 @@ def test_pagination_and_per_page_cap(client: Any, web_db: Any, search_backend: A
 
 
 BAD_CASES = [
-    ("near=00000", "near"), ("near=Atlantis,%20XX", "near"), ("near=Austin", "near"),
+    ("near=00000", "near"), ("near=Atlantis,%20XX", "near"), ("near=Nowhereville", "near"),
     ("radius_km=-5&near=78701", "radius_km"), ("radius_km=abc", "radius_km"), ("radius_km=nan", "radius_km"),
     ("radius_km=1e9", "radius_km"), ("modality=laser", "modality"), ("condition=flu", "condition"),
     ("service=massage", "service"), ("verified=maybe", "verified"), ("telehealth=2", "telehealth"),
     ("min_rating=6", "min_rating"), ("min_rating=four", "min_rating"), ("min_rating=inf", "min_rating"),
-    ("sort=price", "sort"), ("sort=distance", "sort"), ("page=0", "page"), ("page=-1", "page"),
+    ("sort=cheapest", "sort"), ("sort=distance", "sort"), ("telehealth_state=XX", "telehealth_state"), ("page=0", "page"), ("page=-1", "page"),
     ("page=1.5", "page"), ("page=999999", "page"), ("per_page=0", "per_page"), ("per_page=x", "per_page"),
     ("kind=robot", "kind"), ("q=" + "a" * 201, "q"), ("q=a&q=b", "q"), ("q=%00", "q"), ("color=red", "color"),
 ]
@@ -159,7 +163,7 @@ def test_hostile_query_text_never_fails(client: Any, seeded: Any) -> None:
 
 
 PARAMS = ["q", "near", "radius_km", "modality", "condition", "service", "verified", "psychiatrist", "therapist",
-          "insurance", "telehealth", "kind", "min_rating", "sort", "page", "per_page"]
+          "insurance", "telehealth", "telehealth_state", "kind", "min_rating", "sort", "page", "per_page"]
 VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["1", "0", "true", "78701", "Austin, TX", "distance",
                                                           "iv_infusion", "nan", "-0", "1e308", "50", "٣"]))
 

@@ -38,7 +38,7 @@ def test_search_text_highlight_badges_and_rating(client: Any, seeded: Any) -> No
     assert names and "<mark>Sunrise</mark>" in names[0]
     assert "Credentials verified" in html and "Psychiatrist involved" in html
     assert "Licensed therapist on the team" in html
-    assert "Rated 4.7 out of 5 from 34 reviews (2 sources)" in html
+    assert "Rated 4.7 out of 5 from 34 reviews (2 independent sources)" in html
     assert "last verified 2026-11-01" in html
     html = client.get("/search?q=rose").get_data(as_text=True)
     assert "Spravato REMS (claimed)" in html and "Accepts insurance" in html
@@ -67,10 +67,17 @@ def test_filters_and_facet_counts(client: Any, seeded: Any) -> None:
 
 
 def test_bad_search_parameters_are_explained(client: Any, seeded: Any) -> None:
-    r = client.get("/search?near=Atlantis,+XX")
+    # a place not understood: everything typed stays on the form, the page says so in plain words
+    r = client.get("/search?q=ketamine&near=Atlantis,+XX&modality=iv_infusion")
+    html = " ".join(r.get_data(as_text=True).split())
+    assert r.status_code == 200
+    assert "We could not find the place “Atlantis, XX”" in html and "ZIP code" in html and 'role="alert"' in html
+    assert 'value="ketamine"' in html and 'value="Atlantis, XX"' in html
+    assert 'value="iv_infusion" checked' in html and _result_names(html)  # searched without the place
+    # a bad parameter: 400, the rest of the search kept
+    r = client.get("/search?modality=laser&page=x&q=sunrise")
     assert r.status_code == 400
-    assert "ZIP code" in r.get_data(as_text=True) and 'role="alert"' in r.get_data(as_text=True)
-    assert client.get("/search?modality=laser&page=x").status_code == 400
+    assert _result_names(r.get_data(as_text=True)) == ["<mark>Sunrise</mark> Ketamine Clinic"]
 
 
 def test_htmx_partial_updates_results_count_and_facets(client: Any, seeded: Any) -> None:
@@ -145,3 +152,59 @@ def test_staff_links_follow_the_login_state(client: Any, web_db: Any, seeded: An
                       client.get("/login").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     client.post("/login", data={"csrf_token": token, "username": "root", "password": "correct horse battery"})
     assert 'href="/ops">Ops' in client.get("/guide").get_data(as_text=True)
+
+
+def test_api_takes_a_place_from_the_words(client: Any, seeded: Any) -> None:
+    body = client.get("/api/v1/providers?q=ketamine+near+78701").get_json()
+    assert body["near"]["label"] == "78701 (Austin, TX)" and body["near"]["from_q"] == "78701"
+    assert body["q"] == "ketamine"
+    names = {x["name"] for x in body["results"]}
+    assert {"Sunrise Ketamine Clinic", "Austin Ketamine Wellness"} <= names and "Mile High Infusion Center" not in names
+    assert all(x["distance_km"] is not None and x["distance_km"] < 81 for x in body["results"])
+
+
+def test_hidden_options_and_disjunctive_counts_on_the_page(client: Any, seeded: Any) -> None:
+    html = client.get("/search").get_data(as_text=True)
+    # no live listing treats eating disorders: the option is not offered; one that some listing has is
+    assert 'value="eating_disorders"' not in html and 'value="ptsd"' in html
+    # duplicated filters are gone: insurance and telehealth are services only
+    assert 'name="insurance"' not in html and 'name="telehealth"' not in html
+    assert 'name="service" value="accepts_insurance"' in html and 'name="service" value="telehealth"' in html
+    one = client.get("/search?modality=iv_infusion").get_data(as_text=True)
+    spravato = re.search(r'id="fc-modalities-esketamine_nasal">(\d+)<', one)
+    assert spravato and spravato.group(1) == "1"  # ticking Spravato too would add Rose City
+    both = client.get("/search?modality=iv_infusion&modality=esketamine_nasal").get_data(as_text=True)
+    assert len(_result_names(both)) == len(_result_names(one)) + 1
+
+
+def test_price_sort_and_card_price_line(client: Any, web_db: Any, search_backend: Any, seeded: Any) -> None:
+    from indexer.db.models import Provider
+
+    with web_db.session() as s:
+        for key, amount in (("mile_high", 400), ("austin_wellness", 650)):
+            s.get(Provider, seeded[key]).price = {"min": amount, "currency": "USD", "unit": "session"}
+        s.commit()
+    publish(web_db, search_backend)
+    html = " ".join(client.get("/search?sort=price&kind=clinic").get_data(as_text=True).split())
+    names = _result_names(html)
+    assert names[:2] == ["Mile High Infusion Center", "Austin Ketamine Wellness"]  # unpriced after
+    assert "from $400 per session" in html and 'href="tel:+13035550103">Call (303) 555-0103' in html
+
+
+def test_api_refuses_empty_typed_parameters(client: Any, seeded: Any) -> None:
+    r = client.get("/api/v1/providers?service=&min_rating=&psychiatrist=false")
+    assert r.status_code == 400 and r.get_json()["parameter"] in ("service", "min_rating")
+    assert client.get("/api/v1/providers?q=&near=").status_code == 200  # empty text is still text
+    assert client.get("/search?service=&min_rating=").status_code == 200  # the page's form may send empties
+
+
+def test_an_option_appears_as_soon_as_a_listing_has_it(client: Any, web_db: Any, search_backend: Any,
+                                                       seeded: Any) -> None:
+    from indexer.db.models import Provider
+
+    assert 'value="eating_disorders"' not in client.get("/search").get_data(as_text=True)
+    with web_db.session() as s:
+        s.get(Provider, seeded["sunrise"]).conditions = ["depression", "eating_disorders"]
+        s.commit()
+    publish(web_db, search_backend)
+    assert 'value="eating_disorders"' in client.get("/search").get_data(as_text=True)
