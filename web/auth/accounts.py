@@ -99,7 +99,12 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
 
 
 def find_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    """The account of that name; None for a name no account can have (a NUL byte would even be refused by
+    PostgreSQL), without asking the database."""
+    name = username.strip().lower()
+    if not (2 <= len(name) <= 80) or not set(name) <= USERNAME_CHARS:
+        return None
+    return session.scalar(select(User).where(func.lower(User.username) == name))
 
 
 def set_active(session: Session, username: str, active: bool) -> User:

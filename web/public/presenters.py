@@ -144,7 +144,7 @@ def card(hit: SearchHit) -> Card:
     badges = [BADGES[key][0] for key in keys]
     variants = [BADGE_VARIANTS.get(key, "neutral") for key in keys]
     if problem:
-        badges.append("Credential mismatch")
+        badges.append("Registry check: does not match")
         variants.append("warning")
     if d.get("stale") is True:
         badges.append("May be out of date")
