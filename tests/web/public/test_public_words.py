@@ -10,7 +10,6 @@ rendered text too.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,8 +24,9 @@ from indexer.db.models import Provider, Source
 from kdir.common.config import Settings
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
 from tests.web.conftest import make_app, open_search, serve_in_thread
+from tests.web.public.conftest import DEMO_GROUP, DemoData
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_words")]
+pytestmark = [pytest.mark.slow, DEMO_GROUP]
 
 #: Internal terms of the data model and the pipeline.
 INTERNAL_TERMS = ("zip_centroid", "geo_source", "clinic_site", "directory:", "nppes", "osm", "not_found",
@@ -47,24 +47,11 @@ class DemoSite:
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    """The demo's data, built the way ``kdir demo`` builds it (sample web -> real spiders -> index -> publish)."""
-    from kdir.cli.demo import crawl_sample_web, index_and_publish
-    from kdir.sampleweb import SampleWeb
-
-    tmp = tmp_path_factory.mktemp("demo-words")
-    base = Settings.from_env({"KDIR_ENV": "test", "KDIR_VAR_DIR": str(tmp / "var"),
-                              "KDIR_DATABASE_URL": f"sqlite:///{tmp}/kdir.sqlite3",
-                              "KDIR_SEARCH_PATH": str(tmp / "search.sqlite3"),
-                              "KDIR_SECRET_KEY": "test-secret-key-0123456789",
-                              "KDIR_TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"})
-    with SampleWeb(first_octet=120, port=0) as web:
-        settings = dataclasses.replace(base, nppes_url=web.nppes_url, overpass_url=web.overpass_url)
-        db = Database.connect(settings.database_url, migrate=True)
-        crawl_sample_web(settings, db, web, echo=lambda *_a, **_k: None)
-        index_and_publish(settings, db, echo=lambda *_a, **_k: None)
+def demo_site(demo_data: DemoData) -> Iterator[DemoSite]:
+    """The demo's data (``demo_data``: sample web -> real spiders -> index -> publish) behind the app."""
+    settings, db = demo_data.settings, demo_data.db
     backend = open_search(settings)
-    app = make_app(settings, db, backend)
+    app = make_app(settings, db, backend, RATELIMIT_ENABLED=False)  # counters live in the shared DB
     with db.session() as s:
         ids = sorted(s.scalars(select(Provider.id).where(Provider.status == "published")))
         keys = sorted(s.scalars(select(Source.key)))
@@ -72,7 +59,6 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
         yield DemoSite(app.test_client(), db, settings, app, ids, keys)
     finally:
         backend.close()
-        db.dispose()
 
 
 class _Text(HTMLParser):

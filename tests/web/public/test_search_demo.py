@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 
-from kdir.sampleweb import SampleWeb, get_truth
 from kdir.sampleweb.truth import Truth
-from tests.crawler.conftest import crawl_settings
+from tests.web.public.conftest import DEMO_GROUP, DemoData
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, DEMO_GROUP]
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -30,22 +29,15 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    from indexer.db import Database
+def demo(demo_data: DemoData) -> Iterator[Demo]:
     from indexer.search import open_backend
-    from kdir.cli.demo import crawl_sample_web, index_and_publish
     from tests.web.conftest import make_app
 
-    with SampleWeb(first_octet=172, port=0) as web:
-        settings = crawl_settings(Path(tmp_path_factory.mktemp("demo")), KDIR_NPPES_URL=web.nppes_url,
-                                  KDIR_OVERPASS_URL=web.overpass_url)
-        db = Database.connect(settings.database_url, migrate=True)
-        crawl_sample_web(settings, db, web, echo=lambda _line: None)
-        counts = index_and_publish(settings, db, echo=lambda _line: None)
-        assert counts["indexed"] > 20
-        backend = open_backend(settings)
-        app = make_app(settings, db, backend)
-        yield Demo(app.test_client(), get_truth(web))
+    backend = open_backend(demo_data.settings)
+    app = make_app(demo_data.settings, demo_data.db, backend, RATELIMIT_ENABLED=False)
+    try:
+        yield Demo(app.test_client(), demo_data.truth)
+    finally:
         backend.close()
 
 
