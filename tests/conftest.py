@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +129,23 @@ def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def postgres_db() -> Iterator[Database]:
     yield from _postgres_db()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian chromium through Playwright, one launch per test process (skipped without it; failed under CI).
+    One fixture for every test module: Playwright's sync API cannot start twice in one thread."""
+    require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        pw.stop()

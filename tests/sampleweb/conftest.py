@@ -10,7 +10,6 @@ import pytest
 import requests
 
 from kdir.sampleweb.server import SampleWeb
-from tests.conftest import CHROMIUM, require
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -34,20 +33,6 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian chromium through Playwright, one launch per test module; skipped without it (failed under CI)."""
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextmanager

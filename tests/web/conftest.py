@@ -32,11 +32,8 @@ import pytest
 
 from indexer.db import Database
 from kdir.common.config import Settings
-from tests.conftest import CHROMIUM, require
 from tests.web.seed import Seeded, publish, seed_directory
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE_JS = Path(__file__).with_name("vendor") / "axe.min.js"
 _hosts = itertools.count(10)
 
@@ -133,20 +130,6 @@ def live_server(sqlite_db: Database, tmp_path: Path) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join(5)
         backend.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        pw.stop()
 
 
 @pytest.fixture
