@@ -33,12 +33,8 @@ def load_circle(conn: sqlite3.Connection, lat: float, lon: float, radius_km: flo
             "SELECT d.id, d.lat, d.lon FROM docs d WHERE d.id IN (SELECT id FROM geo WHERE max_lat >= ? AND "
             "min_lat <= ? AND max_lon >= ? AND min_lon <= ?) AND d.lat IS NOT NULL AND d.lon IS NOT NULL",
             (min_lat, max_lat, min_lon, max_lon)):
-        dist = haversine_km(dlat, dlon, lat, lon)
-        if dist <= radius_km:
-            distance[doc_id] = dist
-    order = sorted(distance, key=lambda i: (distance[i], i))
-    nbytes = (max(distance) >> 3) + 1 if distance else 1
-    return Circle(bitset.from_ids(order, nbytes), order, distance)
+        _place(distance, doc_id, dlat, dlon, lat, lon, radius_km)
+    return _circle(distance)
 
 
 def update_circle(conn: sqlite3.Connection, old: Circle, lat: float, lon: float, radius_km: float,
@@ -52,9 +48,20 @@ def update_circle(conn: sqlite3.Connection, old: Circle, lat: float, lon: float,
     marks = ",".join(str(int(i)) for i in changed)
     for doc_id, dlat, dlon in conn.execute(
             f"SELECT id, lat, lon FROM docs WHERE id IN ({marks}) AND lat IS NOT NULL AND lon IS NOT NULL"):
-        dist = haversine_km(dlat, dlon, lat, lon)
-        if dist <= radius_km:
-            distance[doc_id] = dist
+        _place(distance, doc_id, dlat, dlon, lat, lon, radius_km)
+    return _circle(distance)
+
+
+def _place(distance: dict[int, float], doc_id: int, dlat: float, dlon: float, lat: float, lon: float,
+           radius_km: float) -> None:
+    """Put the document in ``distance`` when it lies inside the circle."""
+    dist = haversine_km(dlat, dlon, lat, lon)
+    if dist <= radius_km:
+        distance[doc_id] = dist
+
+
+def _circle(distance: dict[int, float]) -> Circle:
+    """The circle of these documents: nearest first (ties by id), with their bitset."""
     order = sorted(distance, key=lambda i: (distance[i], i))
     nbytes = (max(distance) >> 3) + 1 if distance else 1
     return Circle(bitset.from_ids(order, nbytes), order, distance)
