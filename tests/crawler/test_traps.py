@@ -152,8 +152,12 @@ def test_robots_crawl_delay_honoured(trap_crawl: TrapCrawl) -> None:
     site = trap_crawl.sites["robots"]
     times = [h.at for h in site.hits if h.path != "/robots.txt"]
     assert len(times) >= 4
+    # Times are taken where the server receives each request, so one late arrival (a busy machine) makes its gap
+    # longer and the next one shorter by as much: every span of k requests must still take k Crawl-delays,
+    # give or take one arrival's jitter (ignoring the delay would make the gaps milliseconds).
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.9, gaps
+    spans = [(times[j] - times[i], j - i) for i in range(len(times)) for j in range(i + 1, len(times))]
+    assert all(span >= k * 1.0 - 0.3 for span, k in spans), gaps
 
 
 def test_sitemap_and_canonical_urls(trap_crawl: TrapCrawl) -> None:
