@@ -158,6 +158,15 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def follow(page: Any, selector: str) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    A click only waits for the navigation to start; reading the page (evaluate, count, all) straight after it
+    can see the old document or a new one that has no body yet."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core (vendored, injected for tests only) on the current page; violations of these impacts.
 

@@ -47,3 +47,13 @@ def var_dir(tmp_path: Path) -> Path:
     path = tmp_path / "var"
     path.mkdir(exist_ok=True)
     return path
+
+
+def browser_login(page: Any, base: str, user: str) -> None:
+    """Sign a staff member in through the real login form (Playwright page)."""
+    from tests.web.conftest import follow
+
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORDS[user])
+    follow(page, "main form button[type=submit]")

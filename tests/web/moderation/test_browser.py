@@ -14,17 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from indexer.db.models import Flag, Override, Provider
-from tests.web.moderation.staff import PASSWORDS, add_staff
+from tests.web.conftest import follow
+from tests.web.moderation.staff import add_staff, browser_login
 from web.moderation.labels import ACTION_LABELS, STATUS_LABELS
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORDS[user])
-    page.click("main form button[type=submit]")
 
 
 def _csp_errors(page: Any) -> list[str]:
@@ -47,26 +41,26 @@ def test_moderation_workflow_in_the_browser(live_server: Any, page: Any) -> None
     page.goto(f"{base}/providers/{sunrise}")
     page.select_option("select[name=category]", "wrong_info")
     page.fill("textarea[name=message]", "The phone number rings a pizza place")
-    page.click("form[action*='/report'] button[type=submit]")
+    follow(page, "form[action*='/report'] button[type=submit]")
 
-    _login(page, base, "mia")
+    browser_login(page, base, "mia")
     assert page.url.endswith("/moderation")
     rows = page.locator("table.queue tbody tr")
     queue = [rows.nth(i).get_attribute("data-provider") for i in range(rows.count())]
     assert queue.index(str(sunrise)) < queue.index(str(pending))  # open flag before a new listing
 
     # Approve the new listing: it appears in public search.
-    page.click(f"tr[data-provider='{pending}'] a")
+    follow(page, f"tr[data-provider='{pending}'] a")
     assert page.locator("#provider-status").inner_text() == STATUS_LABELS["pending"]
     page.fill("form.approve input[name=note]", "website and registry agree")
-    page.click("form.approve button[type=submit]")
+    follow(page, "form.approve button[type=submit]")
     assert page.locator("#provider-status").inner_text() == STATUS_LABELS["published"]
     assert str(pending) in _search_ids(page, base, "Hidden Pending Clinic")
 
     # Reject with a reason: it leaves public search, the reason is shown to moderators.
     page.goto(f"{base}/moderation/provider/{rejectee}")
     page.fill("form.reject textarea[name=reason]", "Clinic closed permanently (called)")
-    page.click("form.reject button[type=submit]")
+    follow(page, "form.reject button[type=submit]")
     assert page.locator("#provider-status").inner_text() == STATUS_LABELS["rejected"]
     assert "Clinic closed permanently" in page.locator(".reject-reason").inner_text()
     assert str(rejectee) not in _search_ids(page, base, "Austin Ketamine Wellness")
@@ -76,7 +70,7 @@ def test_moderation_workflow_in_the_browser(live_server: Any, page: Any) -> None
     page.select_option("form.edit-field select[name=field]", "phones")
     page.fill("form.edit-field textarea[name=value]", "(512) 555-0177")
     page.fill("form.edit-field textarea[name=note]", "Front desk confirmed the new number")
-    page.click("form.edit-field button[type=submit]")
+    follow(page, "form.edit-field button[type=submit]")
     assert "override" in page.locator("tr.field-phones").inner_text()
     page.goto(f"{base}/providers/{sunrise}")
     assert "+15125550177" in page.content()
@@ -127,7 +121,7 @@ def test_staff_pages_are_accessible_and_logout_is_a_post(live_server: Any, page:
     page.goto(f"{base}/moderation")
     assert "/login" in page.url
     assert axe_violations(page) == []
-    _login(page, base, "root")
+    browser_login(page, base, "root")
     assert page.url.endswith("/ops")
     assert page.locator("h1").inner_text() == "Operations"
     for path in ("/ops", "/moderation", f"/moderation/provider/{ids['sunrise']}",

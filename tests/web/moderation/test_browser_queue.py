@@ -9,19 +9,11 @@ import pytest
 
 from indexer.db.models import Provider
 from indexer.review_queue import REASON_LABELS
-from tests.web.conftest import axe_violations
+from tests.web.conftest import axe_violations, follow
 from tests.web.moderation.queue_data import add_queue_work
-from tests.web.moderation.staff import PASSWORDS, add_staff
+from tests.web.moderation.staff import add_staff, browser_login
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORDS[user])
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -33,7 +25,7 @@ def queue_server(live_server: Any) -> Any:
 
 def test_queue_reasons_and_bulk_approve_by_filter(queue_server: Any, page: Any) -> None:
     base, work, db = queue_server.url, queue_server.work, queue_server.db
-    _login(page, base, "mia")
+    browser_login(page, base, "mia")
     row = page.locator(f"tr[data-provider='{work['not_found']}']")
     assert REASON_LABELS["not_found"] in row.inner_text() and REASON_LABELS["new"] in row.inner_text()
     # the reason badge is in a warning colour, distinct from the positive green
@@ -44,16 +36,16 @@ def test_queue_reasons_and_bulk_approve_by_filter(queue_server: Any, page: Any) 
     page.select_option("#f-state", "TX")
     page.select_option("#f-reason", "new")
     page.select_option("#f-source", "directory:sample")
-    page.click("form.filters button[type=submit]")
+    follow(page, "form.filters button[type=submit]")
     shown = {int(r.get_attribute("data-provider")) for r in page.locator("table.queue tbody tr").all()}
     assert shown == {work["verified_a"], work["verified_b"], work["flagged"]}
     page.select_option("#bulk-action", "approve")
-    page.click("form.bulk button[type=submit]")
+    follow(page, "form.bulk button[type=submit]")
     assert page.locator("h1").inner_text() == "Approve 2 listings?"
     assert "1 with an open patient report" in page.locator("#bulk-refused").inner_text()
     assert axe_violations(page) == []
     page.fill("#note", "first crawl")
-    page.click("#bulk-confirm")
+    follow(page, "#bulk-confirm")
     assert "Approved 2 listings. Refused 1 listing: 1 with an open patient report." in \
         page.locator(".flashes").inner_text()
     shown = {int(r.get_attribute("data-provider")) for r in page.locator("table.queue tbody tr").all()}
@@ -68,7 +60,7 @@ def test_queue_reasons_and_bulk_approve_by_filter(queue_server: Any, page: Any) 
 
 def test_keyboard_moves_through_the_queue(queue_server: Any, page: Any) -> None:
     base = queue_server.url
-    _login(page, base, "mia")
+    browser_login(page, base, "mia")
     assert page.locator(".kbd-help").is_visible()  # shown only when the script runs
     ids = [r.get_attribute("data-provider") for r in page.locator("table.queue tbody tr").all()]
     page.locator("body").press("j")
@@ -96,12 +88,12 @@ def test_queue_works_without_javascript(queue_server: Any, browser: Any) -> None
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        _login(page, queue_server.url, "mia")
+        browser_login(page, queue_server.url, "mia")
         assert not page.locator(".kbd-help").is_visible()
         page.select_option("#f-reason", "changes")
-        page.click("form.filters button[type=submit]")
+        follow(page, "form.filters button[type=submit]")
         assert page.locator("table.queue tbody tr").count() == 1
-        page.click("table.queue tbody tr a")
+        follow(page, "table.queue tbody tr a")
         assert "/moderation/provider/" in page.url
     finally:
         context.close()
@@ -124,14 +116,14 @@ def test_staff_pages_fit_a_phone_and_stay_accessible(queue_server: Any, browser:
             checked.append(path)
 
         check("/login")
-        _login(page, base, "root")
+        browser_login(page, base, "root")
         for path in ("/moderation", "/moderation?reason=new", f"/moderation/provider/{work['not_found']}",
                      f"/moderation/provider/{ids['sunrise']}", f"/moderation/provider/{ids['hostile']}",
                      f"/moderation/provider/{work['changed']}", "/moderation/audit", "/ops"):
             check(path)
         # the bulk confirmation page too
         page.goto(f"{base}/moderation?state=TX")
-        page.click("form.bulk button[type=submit]")
+        follow(page, "form.bulk button[type=submit]")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
         assert axe_violations(page) == []
         assert len(checked) == 9

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from indexer.db.models import Flag
-from tests.web.conftest import axe_violations
+from tests.web.conftest import axe_violations, follow
 from tests.web.seed import XSS_NAME
 
 pytestmark = pytest.mark.browser
@@ -124,7 +124,7 @@ def test_works_without_javascript(live_server: Any, browser: Any) -> None:
         assert "service=accepts_insurance" in page.url
         assert page.locator("#results .card-title a").all_inner_texts() == ["Mile High Infusion Center"]
         assert not page.is_visible("#map")  # no empty map without JavaScript
-        page.click("text=Mile High Infusion Center")
+        follow(page, "text=Mile High Infusion Center")
         assert page.inner_text("h1") == "Mile High Infusion Center"
     finally:
         context.close()
