@@ -149,3 +149,23 @@ def browser() -> Iterator[Any]:
     finally:
         chromium.close()
         pw.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The demo's data (:mod:`tests.demo_build`): ``kdir demo --no-serve`` run once, for the modules of the
+    ``demo`` xdist group."""
+    from kdir.common.config import Settings
+    from kdir.sampleweb import get_truth
+    from tests.demo_build import DemoData, demo_env, free_port, run_demo
+
+    env = demo_env(tmp_path_factory.mktemp("demo"))
+    port = free_port()
+    first = run_demo(env, port)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    settings = Settings.from_env(env)
+    db = Database.connect(settings.database_url)
+    try:
+        yield DemoData(settings, db, get_truth(), env, port, first)
+    finally:
+        db.dispose()

@@ -4,12 +4,7 @@ run duplicates nothing."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,45 +12,9 @@ from sqlalchemy import func, select
 from indexer.db import Database
 from indexer.db.models import Observation, Provider
 from kdir.common.config import Settings
-from kdir.sampleweb import get_truth
-from kdir.sampleweb.server import app_names
+from tests.demo_build import DEMO_GROUP, DemoData, run_demo
 
-ROOT = Path(__file__).resolve().parents[1]
-FIRST_OCTET = 220
-
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("end_to_end")]
-
-
-def _free_port() -> int:
-    """A port free on every address the sample web will use (fixed across both demo runs)."""
-    hosts = [f"127.0.0.{FIRST_OCTET + i}" for i in range(len(app_names()))]
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind((hosts[0], 0))
-            port = probe.getsockname()[1]
-        try:
-            for host in hosts:
-                with socket.socket() as s:
-                    s.bind((host, port))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port")
-
-
-def _demo(env: dict[str, str], port: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kdir.cli", "demo", "--no-serve", "--sampleweb-port", str(port),
-         "--first-octet", str(FIRST_OCTET)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    var = tmp_path_factory.mktemp("demo-var")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KDIR_")}
-    env.update(KDIR_ENV="demo", KDIR_VAR_DIR=str(var))
-    return env
+pytestmark = [pytest.mark.slow, DEMO_GROUP]
 
 
 def _counts(settings: Settings) -> tuple[int, int, int]:
@@ -70,13 +29,9 @@ def _counts(settings: Settings) -> tuple[int, int, int]:
         db.dispose()
 
 
-def test_demo_crawls_indexes_and_serves_searchable_listings_and_reruns_idempotently(demo_env) -> None:
-    port = _free_port()
-    first = _demo(demo_env, port)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    settings = Settings.from_env(demo_env)
+def test_demo_crawls_indexes_and_serves_searchable_listings_and_reruns_idempotently(demo_data: DemoData) -> None:
+    first, settings, truth = demo_data.first_run, demo_data.settings, demo_data.truth  # the first run, checked
     obs1, providers1, published1 = _counts(settings)
-    truth = get_truth()
     assert published1 >= len(truth.listings()) - 2, first.stdout
     assert "left pending" in first.stdout
     if shutil.which("chromium"):  # the single-page-app clinics are read through the browser
@@ -104,6 +59,6 @@ def test_demo_crawls_indexes_and_serves_searchable_listings_and_reruns_idempoten
     page = client.get("/", query_string={"q": "ketamine"})
     assert page.status_code == 200 and b"Stillwater" in page.data
 
-    second = _demo(demo_env, port)
+    second = run_demo(demo_data.env, demo_data.port)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert _counts(settings) == (obs1, providers1, published1)

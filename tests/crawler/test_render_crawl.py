@@ -25,7 +25,8 @@ from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
 from tests.crawler.trapweb import KETAMINE_BLURB, Reply, TrapSite, clinic_page
 from tests.crawler.truthcheck import site_problems
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# one worker runs this module, so its module-scoped crawl is built once (not once per worker)
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("render_crawl")]
 
 SPA = ("aurora", "tidewater")
 #: a bare app page: everything comes from /app.js

@@ -16,7 +16,8 @@ from kdir.sampleweb.truth import Truth
 from tests.crawler.conftest import FAST, crawl_settings, observations
 from tests.crawler.truthcheck import site_problems
 
-pytestmark = pytest.mark.slow
+# one worker runs this module, so its module-scoped crawl is built once (not once per worker)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sampleweb_crawl")]
 
 
 @dataclass

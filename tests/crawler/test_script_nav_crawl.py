@@ -24,7 +24,8 @@ from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
 from tests.crawler.trapweb import KETAMINE_BLURB, Reply, TrapSite, clinic_page
 from tests.crawler.truthcheck import site_problems
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# one worker runs this module, so its module-scoped crawl is built once (not once per worker)
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("script_nav_crawl")]
 
 RENDER_FAST = {**FAST, "KDIR_RENDER_TIMEOUT": 6, "KDIR_RENDER_SETTLE": 2}
 #: the pages of sagebrush that only its script-built menu links to

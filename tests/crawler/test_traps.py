@@ -15,6 +15,9 @@ from kdir.common.config import Settings
 from tests.crawler.conftest import FAST, crawl_settings, observations, run_row
 from tests.crawler.trapweb import KETAMINE_BLURB, Hit, Reply, TrapSite, clinic_page
 
+# one worker runs this module, so its module-scoped crawl is built once (not once per worker)
+pytestmark = pytest.mark.xdist_group("traps")
+
 ADDRESS = "<p>100 Main Street, Suite 5, Austin, TX 78701</p>"
 
 

@@ -90,7 +90,9 @@ class TrapSite:
             allow_reuse_address = True
 
         self.server = Server((host, 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: stop() waits one poll interval (0.5 s by default, per site)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     @property
     def url(self) -> str:

@@ -25,7 +25,8 @@ from tests.conftest import _postgres_db
 from tests.crawler.conftest import FAST, crawl_settings
 from tests.crawler.trapweb import KETAMINE_BLURB, Hit, Reply, TrapSite, clinic_page
 
-pytestmark = pytest.mark.slow
+# one worker runs this module, so its module-scoped crawl is built once (not once per worker)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("resolve_crawled")]
 
 SOURCES = Path(__file__).parent / "sources"
 FIRST_OCTET = 236  # the directory; the clinic sites follow, then the registry

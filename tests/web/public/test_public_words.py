@@ -23,8 +23,8 @@ from indexer.db import Database
 from indexer.db.models import Provider, Source
 from kdir.common.config import Settings
 from kdir.common.vocabulary import CONDITIONS, MODALITIES, SERVICES
+from tests.demo_build import DEMO_GROUP, DemoData
 from tests.web.conftest import make_app, open_search, serve_in_thread
-from tests.web.public.conftest import DEMO_GROUP, DemoData
 
 pytestmark = [pytest.mark.slow, DEMO_GROUP]
 

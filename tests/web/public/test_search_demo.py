@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kdir.sampleweb.truth import Truth
-from tests.web.public.conftest import DEMO_GROUP, DemoData
+from tests.demo_build import DEMO_GROUP, DemoData
 
 pytestmark = [pytest.mark.slow, DEMO_GROUP]
 ROOT = Path(__file__).resolve().parents[3]
