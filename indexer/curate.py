@@ -34,7 +34,6 @@ from indexer.db.models import (
 from indexer.outbox import enqueue
 from indexer.provenance import live_values
 from indexer.recompute import accept_pending_changes, recompute_provider
-from indexer.review_queue import REASON_TAILS, describe, load_providers
 from kdir.common.address import normalize_zip
 from kdir.common.emails import normalize_email
 from kdir.common.fields import BY_NAME
@@ -146,7 +145,7 @@ def _provider(session: Session, provider_id: int) -> Provider:
     return p
 
 
-def _reason(text: str, what: str = "reason") -> str:
+def required_text(text: str, what: str = "reason") -> str:
     text = _clean(text or "", 2000)
     if len(text) < 3:
         raise CurateError(f"a {what} is required")
@@ -194,7 +193,7 @@ def approve(session: Session, actor: Actor, provider_id: int, note: str = "", *,
 def reject(session: Session, actor: Actor, provider_id: int, reason: str, *,
            bulk: dict[str, Any] | None = None) -> Provider:
     """Reject with a remembered reason; the indexer never brings a rejected provider back."""
-    reason = _reason(reason)
+    reason = required_text(reason)
     p = _provider(session, provider_id)
     if p.status == "merged":
         raise CurateError(f"provider #{p.id} was merged into #{p.merged_into_id}")
@@ -210,7 +209,7 @@ def reject(session: Session, actor: Actor, provider_id: int, reason: str, *,
 
 def edit_field(session: Session, actor: Actor, provider_id: int, field: str, raw_value: str, note: str) -> Override:
     """Override one field: the value wins over every crawled value, now and after every later crawl."""
-    note = _reason(note, "note")
+    note = required_text(note, "note")
     value = parse_field_value(field, raw_value)
     p = _provider(session, provider_id)
     old = getattr(p, field)
@@ -231,7 +230,7 @@ def edit_field(session: Session, actor: Actor, provider_id: int, field: str, raw
 
 def clear_override(session: Session, actor: Actor, provider_id: int, field: str, note: str) -> int:
     """Deactivate the field's override (crawled evidence decides again). Returns how many were active."""
-    note = _reason(note, "note")
+    note = required_text(note, "note")
     p = _provider(session, provider_id)
     res = session.execute(update(Override).where(Override.provider_id == p.id, Override.field == field,
                                                  Override.active.is_(True)).values(active=False))
@@ -256,7 +255,7 @@ def _move_unique(session: Session, model: Any, fk: str, src: int, dst: int, key:
 
 def merge(session: Session, actor: Actor, keep_id: int, other_id: int, reason: str) -> Provider:
     """Fold ``other`` into ``keep``: its observations are pinned to ``keep``; ``other`` becomes "merged"."""
-    reason = _reason(reason)
+    reason = required_text(reason)
     if keep_id == other_id:
         raise CurateError("cannot merge a provider with itself")
     locked = {pid: _provider(session, pid) for pid in sorted((keep_id, other_id))}  # one lock order: no deadlock
@@ -316,7 +315,7 @@ def _fill_from_payload(p: Provider, payload: dict[str, Any]) -> None:
 
 def split(session: Session, actor: Actor, provider_id: int, observation_ids: list[int], reason: str) -> Provider:
     """Undo a wrong merge: move the chosen observations to a new provider, pinned there."""
-    reason = _reason(reason)
+    reason = required_text(reason)
     p = _provider(session, provider_id)
     chosen = set(observation_ids)
     all_obs = list(session.scalars(select(Observation).where(Observation.provider_id == p.id)
@@ -366,7 +365,7 @@ def split(session: Session, actor: Actor, provider_id: int, observation_ids: lis
 
 def hide_review(session: Session, actor: Actor, review_id: int, reason: str, hidden: bool = True) -> Review:
     """Hide (or show again) a review; hidden reviews are never shown nor counted in ratings."""
-    reason = _reason(reason)
+    reason = required_text(reason)
     review = session.get(Review, review_id)
     if review is None:
         raise CurateError(f"no review #{review_id}")
@@ -380,7 +379,7 @@ def hide_review(session: Session, actor: Actor, review_id: int, reason: str, hid
 
 
 def resolve_flag(session: Session, actor: Actor, flag_id: int, resolution: str) -> Flag:
-    resolution = _reason(resolution, "resolution")
+    resolution = required_text(resolution, "resolution")
     flag = session.get(Flag, flag_id)
     if flag is None:
         raise CurateError(f"no flag #{flag_id}")
@@ -393,109 +392,3 @@ def resolve_flag(session: Session, actor: Actor, flag_id: int, resolution: str) 
     record(session, actor, "resolve_flag", provider_id=flag.provider_id, reason=resolution,
            details={"flag_id": flag.id, "category": flag.category})
     return flag
-
-
-# -- bulk actions ------------------------------------------------------------------------------------------------
-#: THE bulk-approval rule (web and ``kdir moderate`` both call :func:`bulk_approve`): a listing is approved in bulk
-#: only when nothing about it needs a human. Refused: an open patient report; a credential (its own or one of its
-#: practitioners') the registry did not confirm -- does not match, NPI not a valid number, not found, several
-#: matching entries; a material change held for review; a rejected or merged listing. Each of these is decided
-#: one by one on the review screen. Unchecked credentials do not refuse (nothing was found wrong); the "every
-#: credential verified" filter selects only fully verified listings.
-BULK_REFUSED: dict[str, str] = {
-    **REASON_TAILS,
-    "rejected": "rejected (a rejected listing is brought back one by one)",
-    "merged": "merged into another listing",
-    "missing": "not found in the database",
-}
-#: The rule in one sentence, for the queue page, the command line and the docs.
-BULK_RULE = ("Approving in bulk skips every listing with an open patient report, a credential (its own or a "
-             "practitioner's) that the NPI registry did not confirm (does not match, not a valid number, not found, "
-             "several matching entries) or a material change waiting: those are decided one by one.")
-
-
-@dataclass
-class BulkResult:
-    """What a bulk action did: the listings acted on, those refused (with their reasons) and those that failed."""
-
-    action: str  # "approve" | "reject"
-    done: list[int]
-    refused: dict[int, list[str]]
-    failed: dict[int, str]
-
-    def sentence(self) -> str:
-        """In words: "Approved 37 listings. Refused 3: 2 with an open patient report, 1 with a material change
-        waiting." (a refused listing may carry several reasons)."""
-        verb = "Approved" if self.action == "approve" else "Rejected"
-        n = len(self.done)
-        out = f"{verb} {n} listing{'s' if n != 1 else ''}."
-        if self.refused:
-            m = len(self.refused)
-            out += f" Refused {m} listing{'s' if m != 1 else ''}: {self.refusals()}."
-        if self.failed:
-            out += f" {len(self.failed)} failed: " + "; ".join(f"#{pid} {msg}" for pid, msg in self.failed.items())
-        return out
-
-    def refusals(self) -> str:
-        """Why listings were refused, counted: "1 with an open patient report, 2 with a material change waiting"."""
-        counts: dict[str, int] = {}
-        for reasons in self.refused.values():
-            for r in reasons:
-                counts[r] = counts.get(r, 0) + 1
-        order = [r for r in BULK_REFUSED if r in counts] + sorted(r for r in counts if r not in BULK_REFUSED)
-        return ", ".join(f"{counts[r]} {BULK_REFUSED.get(r, r)}" for r in order)
-
-
-def bulk_refusals(session: Session, provider_ids: list[int], action: str = "approve") -> dict[int, list[str]]:
-    """The listings of ``provider_ids`` a bulk ``action`` must leave alone, each with its reasons (codes of
-    :data:`BULK_REFUSED`). Rejecting in bulk refuses only missing, merged and already rejected listings."""
-    items = describe(session, load_providers(session, provider_ids))
-    out: dict[int, list[str]] = {}
-    for pid in dict.fromkeys(provider_ids):
-        item = items.get(pid)
-        if item is None:
-            out[pid] = ["missing"]
-        elif item.provider.status in ("rejected", "merged"):
-            out[pid] = [item.provider.status]
-        elif action == "approve":
-            blocked = [r for r in item.reasons if r in BULK_REFUSED]
-            if blocked:
-                out[pid] = blocked
-    return out
-
-
-def _bulk(session: Session, action: str, provider_ids: list[int], run: Callable[[int], Any],
-          on_each: Callable[[int], None] | None) -> BulkResult:
-    ids = list(dict.fromkeys(provider_ids))
-    refused = bulk_refusals(session, ids, action)
-    result = BulkResult(action, [], refused, {})
-    for pid in ids:
-        if pid not in refused:
-            try:  # a CurateError is raised before anything changes
-                run(pid)
-                result.done.append(pid)
-            except CurateError as exc:
-                result.failed[pid] = str(exc)
-        if on_each is not None:
-            on_each(pid)
-    return result
-
-
-def bulk_approve(session: Session, actor: Actor, provider_ids: list[int], note: str = "", *,
-                 selection: dict[str, Any] | None = None,
-                 on_each: Callable[[int], None] | None = None) -> BulkResult:
-    """Approve each listing the rule allows (:data:`BULK_REFUSED`), one audit entry each, in the caller's
-    transaction. ``selection``: how the listings were chosen (the filter), kept in every audit entry."""
-    bulk = {"selection": selection or {}, "size": len(provider_ids)}
-    return _bulk(session, "approve", provider_ids,
-                 lambda pid: approve(session, actor, pid, note, bulk=bulk), on_each)
-
-
-def bulk_reject(session: Session, actor: Actor, provider_ids: list[int], reason: str, *,
-                selection: dict[str, Any] | None = None,
-                on_each: Callable[[int], None] | None = None) -> BulkResult:
-    """Reject each listing with the same reason (required), one audit entry each, in the caller's transaction."""
-    reason = _reason(reason)
-    bulk = {"selection": selection or {}, "size": len(provider_ids)}
-    return _bulk(session, "reject", provider_ids, lambda pid: reject(session, actor, pid, reason, bulk=bulk),
-                 on_each)

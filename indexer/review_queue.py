@@ -2,7 +2,7 @@
 
 The one place that decides queue membership and reasons: the queue page, the operators' dashboard, ``kdir
 moderate`` and ``kdir demo`` all read it here, so their counts always agree. The bulk-approval rule that refuses
-some reasons lives in :mod:`indexer.curate` (:data:`indexer.curate.BULK_REFUSED`).
+some reasons lives in :mod:`indexer.bulk_review` (:data:`indexer.bulk_review.BULK_REFUSED`).
 
 A provider is in the queue when it has an open patient report, a credential of its own that the registry did
 not confirm (not found, several matches, does not match, invalid number), a material change held for review,

@@ -129,7 +129,7 @@ def _actor(s: Any, name: str | None) -> Any:
 
 def _act(action: str, ids: tuple[int, ...], f: dict[str, Any], dry_run: bool, yes: bool, actor_name: str | None,
          text: str) -> None:
-    from indexer import curate
+    from indexer import bulk_review, curate
     from indexer.publish import publish_outbox
     from indexer.search import open_backend
 
@@ -140,9 +140,9 @@ def _act(action: str, ids: tuple[int, ...], f: dict[str, Any], dry_run: bool, ye
         if not chosen:
             click.echo("Nothing to do: no listing matches.")
             return
-        refused = curate.bulk_refusals(s, chosen, action)
+        refused = bulk_review.bulk_refusals(s, chosen, action)
         acting = [pid for pid in chosen if pid not in refused]
-        preview = curate.BulkResult(action, acting, refused, {})
+        preview = bulk_review.BulkResult(action, acting, refused, {})
         if dry_run:
             click.echo(f"Dry run, nothing changed. {preview.sentence().replace('Approved', 'Would approve', 1).replace('Rejected', 'Would reject', 1)}")
             _print_refused(s, refused)
@@ -165,9 +165,9 @@ def _act(action: str, ids: tuple[int, ...], f: dict[str, Any], dry_run: bool, ye
 
         try:
             if action == "approve":
-                result = curate.bulk_approve(s, actor, chosen, text, selection=selection, on_each=tick)
+                result = bulk_review.bulk_approve(s, actor, chosen, text, selection=selection, on_each=tick)
             else:
-                result = curate.bulk_reject(s, actor, chosen, text, selection=selection, on_each=tick)
+                result = bulk_review.bulk_reject(s, actor, chosen, text, selection=selection, on_each=tick)
         except curate.CurateError as exc:
             s.rollback()
             fail(str(exc))
@@ -193,7 +193,7 @@ def _act(action: str, ids: tuple[int, ...], f: dict[str, Any], dry_run: bool, ye
 
 
 def _print_refused(s: Any, refused: dict[int, list[str]], limit: int = 20) -> None:
-    from indexer.curate import BULK_REFUSED
+    from indexer.bulk_review import BULK_REFUSED
     from indexer.db.models import Provider
 
     for n, (pid, reasons) in enumerate(refused.items()):

@@ -1,4 +1,4 @@
-"""The queue's reasons, filters and counts (indexer.review_queue) and the bulk-approval rule (indexer.curate) on
+"""The queue's reasons, filters and counts (indexer.review_queue) and the bulk-approval rule (indexer.bulk_review) on
 SQLite and PostgreSQL, over the standard seeded data plus a first crawl's worth of work."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from indexer import curate
+from indexer import bulk_review, curate
 from indexer.audit import Actor
 from indexer.db.models import AuditEntry, Credential, Provider
 from indexer.review_queue import QueueFilter, queue_counts, queue_items
@@ -78,7 +78,7 @@ def test_counts_in_words(db: Any, data: dict[str, int]) -> None:
 def test_bulk_approve_refuses_reports_mismatches_and_changes(db: Any, data: dict[str, int]) -> None:
     with db.session() as s:
         ids = [i.provider.id for i in queue_items(s)]
-        result = curate.bulk_approve(s, Actor("mia", None), ids, "first crawl", selection={"reason": "any"})
+        result = bulk_review.bulk_approve(s, Actor("mia", None), ids, "first crawl", selection={"reason": "any"})
         s.commit()
     refused = {data[k] for k in ("flagged", "not_found", "ambiguous", "mismatch", "changed", "prac_invalid_number",
                                  "prac_not_found", "prac_ambiguous", "prac_mismatch")}
@@ -107,8 +107,8 @@ def test_bulk_approve_refuses_reports_mismatches_and_changes(db: Any, data: dict
 def test_bulk_reject_needs_a_reason_and_skips_merged(db: Any, data: dict[str, int]) -> None:
     with db.session() as s:
         with pytest.raises(curate.CurateError):
-            curate.bulk_reject(s, Actor("mia"), [data["verified_a"]], "")
-        result = curate.bulk_reject(s, Actor("mia"), [data["verified_a"], data["merged"], 999_999], "spam listings")
+            bulk_review.bulk_reject(s, Actor("mia"), [data["verified_a"]], "")
+        result = bulk_review.bulk_reject(s, Actor("mia"), [data["verified_a"], data["merged"], 999_999], "spam listings")
         s.commit()
     assert result.done == [data["verified_a"]]
     assert result.refused == {data["merged"]: ["merged"], 999_999: ["missing"]}

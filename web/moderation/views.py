@@ -28,7 +28,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
-from indexer import audit, curate
+from indexer import audit, bulk_review, curate
 from indexer.audit import Actor
 from indexer.db.models import Flag, Provider, Review
 from indexer.publish import publish_outbox
@@ -162,7 +162,7 @@ def queue() -> str:
         return render_template("moderation/queue.html", items=items[:QUEUE_PAGE], matching=len(items),
                                counts=queue_counts(s, items=everything), filters=filters, filter_args=_filter_args(filters),
                                sources=sources, states=states, reasons=REASONS, bulk=bulk,
-                               bulk_rule=curate.BULK_RULE, page_size=QUEUE_PAGE)
+                               bulk_rule=bulk_review.BULK_RULE, page_size=QUEUE_PAGE)
 
 
 @bp.post("/bulk")
@@ -184,7 +184,7 @@ def bulk() -> Response | str:
             selected = [i for i in selected if i.provider.id in picked]
         ids = [i.provider.id for i in selected][:BULK_LIMIT]
         action = form.action.data or "approve"
-        refused = curate.bulk_refusals(s, ids, action)
+        refused = bulk_review.bulk_refusals(s, ids, action)
         items = {i.provider.id: i for i in selected}
         acting = [pid for pid in ids if pid not in refused]
         confirm = BulkConfirmForm(formdata=None, data={
@@ -195,9 +195,9 @@ def bulk() -> Response | str:
         return render_template("moderation/bulk_confirm.html", action=action, filters=filters,
                                filter_args=_filter_args(filters), acting=[items[pid] for pid in acting if pid in items],
                                refused=[(items[pid], refused[pid]) for pid in refused if pid in items],
-                               refusal_sentence=curate.BulkResult(action, [], refused, {}).refusals(), form=confirm,
+                               refusal_sentence=bulk_review.BulkResult(action, [], refused, {}).refusals(), form=confirm,
                                selected=len(selected), limit=BULK_LIMIT, picked=bool(picked),
-                               bulk_rule=curate.BULK_RULE)
+                               bulk_rule=bulk_review.BULK_RULE)
 
 
 def _parse_ids(text: str) -> list[int]:
@@ -238,12 +238,12 @@ def bulk_confirm() -> Response:
     with get_db().session() as s:
         try:
             if action == "approve":
-                result = curate.bulk_approve(s, actor(), ids, form.note.data or "", selection=selection)
+                result = bulk_review.bulk_approve(s, actor(), ids, form.note.data or "", selection=selection)
             else:
-                result = curate.bulk_reject(s, actor(), ids, form.reject_reason.data or "", selection=selection)
+                result = bulk_review.bulk_reject(s, actor(), ids, form.reject_reason.data or "", selection=selection)
             s.commit()
             # listings the confirmation page said it would leave alone: only reported, never acted on here
-            for pid, why in curate.bulk_refusals(s, [p for p in left if p not in ids], action).items():
+            for pid, why in bulk_review.bulk_refusals(s, [p for p in left if p not in ids], action).items():
                 result.refused.setdefault(pid, why)
         except curate.CurateError as exc:
             s.rollback()
@@ -266,7 +266,7 @@ def review(pid: int) -> str:
                  "unset": ClearOverrideForm(), "merge": MergeForm(), "split": _split_form(p, ctx.observations),
                  "hide": HideReviewForm(), "resolve": ResolveFlagForm(), "post": PostForm()}
         return render_template("moderation/review.html", ctx=ctx, p=p, forms=forms, item=item,
-                               bulk_refused=[r for r in item.reasons if r in curate.BULK_REFUSED])
+                               bulk_refused=[r for r in item.reasons if r in bulk_review.BULK_REFUSED])
 
 
 def _back(pid: int) -> str:

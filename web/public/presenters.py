@@ -13,6 +13,7 @@ from indexer.search.base import SearchHit
 from indexer.search.documents import DOC_KEYS
 from kdir.common.filters import FLAGS
 from kdir.common.vocabulary import LABELS
+from web.public.words import money
 from web.security import safe_url, strip_highlight
 
 KM_PER_MILE = 1.609344
@@ -107,7 +108,7 @@ def price_line(d: dict[str, Any]) -> str | None:
     low = _float(d.get("price_min"))
     if low is None or low <= 0 or (d.get("price_currency") or "USD") != "USD":
         return None
-    amount = f"${low:,.0f}" if low == int(low) else f"${low:,.2f}"
+    amount = money(low)
     unit = PRICE_UNITS.get(str(d.get("price_unit") or "").lower())
     return f"from {amount} per {unit}" if unit else f"from {amount}"
 

@@ -35,9 +35,10 @@ from kdir.common.vocabulary import LABELS
 from web.extensions import get_db, get_search, limiter
 from web.public.forms import ReportForm
 from web.public.presenters import BADGES, card, date_only
-from web.public.queries import label, load_page
+from web.public.queries import load_page
 from web.public.search_params import ParamError, SearchParams, parse_search
 from web.public.search_rescue import index_facets, rescue, state_names
+from web.public.words import label
 from web.ratelimit import PUBLIC_SCOPE, public_limit, report_limit
 from web.security import safe_url
 

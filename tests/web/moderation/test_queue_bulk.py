@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import escape
 from sqlalchemy import select
 
-from indexer.curate import BULK_RULE
+from indexer.bulk_review import BULK_RULE
 from indexer.db.models import AuditEntry, Flag, Provider
 from indexer.review_queue import REASON_LABELS, queue_counts
 from tests.web.moderation.queue_data import add_queue_work
@@ -132,7 +132,7 @@ def test_bulk_reject_needs_a_reason_and_posts_need_csrf(staff_client: Any, db: A
 
 
 def test_empty_queue_says_so(staff_client: Any, db: Any) -> None:
-    from indexer import curate
+    from indexer import bulk_review, curate
     from indexer.audit import Actor
     from indexer.review_queue import queue_items
 
@@ -142,7 +142,7 @@ def test_empty_queue_says_so(staff_client: Any, db: Any) -> None:
     with db.session() as s:
         for flag in s.scalars(select(Flag).where(Flag.status == "open")):
             curate.resolve_flag(s, Actor("mia"), flag.id, "checked")
-        curate.bulk_reject(s, Actor("mia"), [i.provider.id for i in queue_items(s)], "test clean-up")
+        bulk_review.bulk_reject(s, Actor("mia"), [i.provider.id for i in queue_items(s)], "test clean-up")
         s.commit()
     html = staff_client.get("/moderation").get_data(as_text=True)
     assert "Nothing waiting for review." in html and "<table" not in html

@@ -1,11 +1,11 @@
-"""The words of the provider page's read model: links named for what they open, prices, reasons, sources."""
+"""Stored values in words (web/public/words.py): links named for what they open, prices, reasons, sources."""
 
 from __future__ import annotations
 
 import pytest
 
-from web.public.queries import link_text, price_text, public_url, reason_text, source_label, value_text
 from web.public.views import local_search_url
+from web.public.words import link_text, price_text, public_url, reason_text, source_label, value_text
 
 
 @pytest.mark.parametrize(("url", "kind", "field", "words"), [
