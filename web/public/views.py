@@ -152,7 +152,7 @@ def search() -> Any:
            "tile_url": current_app.config["KDIR_SETTINGS"].tile_url, "notice": notice, "fixes": fixes,
            "available": {} if unavailable else index_facets(backend), "state_names": state_names(),
            "raw": {"q": request.args.get("q", "")[:200], "near": request.args.get("near", "")[:100]},
-           "place_links": _place_links(params), "active": len(params.query.filters)}
+           "place_links": _place_links(params), "active": sum(len(values) for values in params.query.filters.values())}  # boxes ticked
     ctx["shown"] = _shown_options(ctx["available"], params)
     partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
     html = render_template("public/_results.html" if partial else "public/search.html", **ctx)

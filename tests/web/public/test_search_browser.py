@@ -80,14 +80,28 @@ def test_synonyms_and_a_place_in_the_text(live_server: Any, page: Any) -> None:
     assert "miles away" in page.inner_text("#results")
 
 
+def _kind_counts(page: Any) -> int:
+    """The sum of the counts in the "Show" drop-down (clinics, clinicians): every result has one kind."""
+    texts = page.locator("#kind option").all_inner_texts()
+    return sum(int(m.group(1)) for t in texts if (m := re.search(r"\((\d+)\)$", t)))
+
+
+def _total(page: Any) -> int:
+    return int(page.inner_text("#result-count").split()[0])
+
+
 def test_disjunctive_facet_counts(live_server: Any, page: Any) -> None:
     page.goto(live_server.url + "/search")
     before = int(page.inner_text("#fc-modalities-esketamine_nasal"))
     assert before >= 1
+    assert _kind_counts(page) == _total(page) and page.inner_text("#filters-on") == ""
     page.check("input[name=modality][value=iv_infusion]")
     page.wait_for_function("() => new URLSearchParams(location.search).getAll('modality').length === 1")
     page.wait_for_load_state("networkidle")
     iv = len(_names(page))
+    # the drop-downs' counts and the "Filters (N on)" label follow the live results too
+    assert page.inner_text("#filters-on") == "(1 on)"
+    assert _kind_counts(page) == _total(page) == iv
     assert "Rose City Spravato Psychiatry" not in _names(page)
     # the other boxes of the same group still count what ticking them gives: never (0) for a way out
     assert int(page.inner_text("#fc-modalities-esketamine_nasal")) == before
@@ -102,6 +116,7 @@ def test_disjunctive_facet_counts(live_server: Any, page: Any) -> None:
     page.wait_for_function("() => new URLSearchParams(location.search).getAll('condition').length === 1")
     page.wait_for_load_state("networkidle")
     assert len(_names(page)) == ptsd
+    assert page.inner_text("#filters-on") == "(3 on)" and _kind_counts(page) == _total(page) == ptsd
     assert axe_violations(page) == []
 
 
