@@ -18,6 +18,7 @@ from web import extensions, ids
 from web.api import views as api
 from web.auth import views as auth
 from web.auth.accounts import dummy_hash
+from web.json_provider import OrjsonProvider
 from web.moderation import views as moderation
 from web.ops import views as ops
 from web.public import views as public
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
     tests and the demo; otherwise they are opened from ``settings``."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(
         SECRET_KEY=settings.require_secret(),
         KDIR_SETTINGS=settings,
@@ -40,7 +42,6 @@ def create_app(settings: Settings | None = None, *, db: Any = None, search: Any 
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=256 * 1024,
-        JSON_SORT_KEYS=False,
     )
     if config:
         app.config.update(config)
