@@ -10,13 +10,14 @@ import orjson
 from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_COMPACT = {"separators": (",", ":")}  # what Flask asks of every response outside debug mode: orjson's own form
 
 
 class OrjsonProvider(DefaultJSONProvider):
     sort_keys = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if kwargs:  # pretty printing, or Jinja's ``tojson`` with its own options: the standard encoder
+        if kwargs and kwargs != _COMPACT:  # pretty printing, Jinja's ``tojson``: the standard encoder
             return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
 
