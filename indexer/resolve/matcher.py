@@ -5,7 +5,8 @@ Clinic rules, strongest first: same valid NPI at a compatible place (a chain pri
 location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly
 different, or the same known street: a solo practice listed under the person's name); the same registered domain
 of the website (the site a directory links to) at a compatible street in the same ZIP or city;
-fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. A street printed with or without
+fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street; the same distinctive name when one
+side prints no street. A street printed with or without
 its suite is the same place; a shared phone at another street is another branch of a chain (a shared
 call-centre line), never the same location. Two valid, different NPIs never merge. A practitioner listing may
 join its practice (see :mod:`indexer.resolve.solo`). Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from indexer.db.fastwrite import ids_in
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.observation import valid_npi
+from indexer.resolve.distinct import NameWords
 from kdir.common.address import street_key
 from kdir.common.domains import registered_domain
 from kdir.common.record import Practitioner, ProviderItem
@@ -86,15 +88,21 @@ def same_place(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= STREET_MIN or fuzz.ratio(_building(a), _building(b)) >= STREET_MIN
 
 
-def _name_area(name: str, street: str, block: list[ClinicEntry]) -> tuple[int, str, float] | None:
+def _name_area(name: str, street: str, block: list[ClinicEntry], distinctive: bool, phones: set[str],
+               domain: str | None) -> tuple[int, str, float] | None:
     """The same name (ratio >= 95, not a part of it: "Evergreen" is not "Evergreen Boston") in the same ZIP or
-    city when one side prints no street, and only one such clinic there (two are branches of a chain)."""
+    city when one side prints no street, and only one such clinic there (two are branches of a chain). A generic
+    name ("Ketamine Wellness Center", see :mod:`indexer.resolve.distinct`) needs a second agreeing signal: a
+    shared phone or the same website."""
     if not name:
         return None
     found = [e for e in block if (not street or not e.street) and fuzz.ratio(name, e.name) >= NAME_AREA_MIN]
     if len({e.pid for e in found}) != 1:
         return None
-    return found[0].pid, "name_area", 0.8
+    e = found[0]
+    if not (distinctive or phones & e.phones or (domain and domain == e.domain)):
+        return None
+    return e.pid, "name_area", 0.8
 
 
 class ClinicIndex:
@@ -108,6 +116,7 @@ class ClinicIndex:
         self._zipless_cities: set[str] = set()
         self._pids: set[int] = set()
         self._by_pid: dict[int, ClinicEntry] = {}
+        self.words = NameWords()
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
         """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
@@ -166,6 +175,7 @@ class ClinicIndex:
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
         self._by_pid[e.pid] = e
+        self.words.add(e.name)
         if e.npi:
             self.by_npi[e.npi].append(e)
         if e.zip:
@@ -218,7 +228,9 @@ class ClinicIndex:
                     if best is None or (best[1] == "name_address" and score > best[2]):
                         best = (e.pid, "name_address", score)
         if best is None and not registry:
-            best = _name_area(r.match_name, street, block)
+            region = r.address.region if r.address else None
+            distinctive = self.words.distinctive(r.match_name, r.address.city if r.address else None, region)
+            best = _name_area(r.match_name, street, block, distinctive, phones, domain)
         return best
 
     def remap(self, mapping: dict[int, int], entries: list[ClinicEntry]) -> None:

@@ -11,7 +11,7 @@ RULE_LABELS: dict[str, str] = {
     "name_address": "Same name at the same address",
     "name_state": "Same name and licence in the same state",
     "name_zip": "Same person's name in the same ZIP",
-    "name_area": "Same name in the same ZIP or city (one address without a street)",
+    "name_area": "Same distinctive name in the same ZIP or city (one address without a street)",
     "solo_practice": "A solo practitioner's own practice",
     "moderator": "Moderator's decision",
 }

@@ -134,6 +134,11 @@ PAIRS: dict[str, Pair] = {
                          Entry("Evergreen Ketamine Centers \u2013 Park Plaza",
                                Place("10 Park Plaza, Suite 300", "Boston", "MA", "02108"), phone="617-555-0105",
                                link="/locations/park-plaza/")),
+    # Two independent clinics of one city under the trade's words; the directory prints no street.
+    "generic_name": Pair("apart", Site("Ketamine Wellness Center", Place("1500 Main Street", "Kansas City", "MO",
+                                                                         "64105"), "816-555-0130"),
+                         Entry("Ketamine Wellness Center", Place("", "Kansas City", "MO", "64105"),
+                               phone="816-555-0188")),
 }
 
 
