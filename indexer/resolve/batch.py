@@ -284,6 +284,7 @@ class BatchResolver:
         dormant = person_listings_near(self.s, fresh, {obs.id for obs in rows}, self.evidence_only)
         for listing in dormant:
             records[listing.observation_id] = listing.record
+        self.clinics.load(self.s, (listing.record for listing in dormant))  # their blocks, as for the batch's
         return dormant
 
     def _practices(self, rows: list[ObsRow], records: dict[int, ProviderItem], clinic_of: dict[int, int],
