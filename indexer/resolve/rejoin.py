@@ -98,6 +98,8 @@ def _current_decisions(session: Session, obs_ids: list[int]) -> dict[int, int]:
         for oid, mention, pinned, lid in session.execute(
                 select(MatchLink.observation_id, MatchLink.mention_key, MatchLink.pinned, MatchLink.id)
                 .where(ids_in(MatchLink.observation_id, chunk))):
+            if oid is None:
+                continue
             if mention is not None:
                 mentioning.add(oid)
                 continue
