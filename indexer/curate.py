@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from indexer.audit import Actor, record
@@ -34,6 +34,7 @@ from indexer.db.models import (
 from indexer.outbox import enqueue
 from indexer.provenance import live_values
 from indexer.recompute import accept_pending_changes, recompute_provider
+from indexer.resolve.split_person import listing_person
 from kdir.common.address import normalize_zip
 from kdir.common.emails import normalize_email
 from kdir.common.fields import BY_NAME
@@ -314,7 +315,9 @@ def _fill_from_payload(p: Provider, payload: dict[str, Any]) -> None:
 
 
 def split(session: Session, actor: Actor, provider_id: int, observation_ids: list[int], reason: str) -> Provider:
-    """Undo a wrong merge: move the chosen observations to a new provider, pinned there."""
+    """Undo a wrong merge: move the chosen observations to a new provider, pinned there -- or, for a
+    practitioner's listing split out of the practice it had joined, to the record of the person it named
+    (:mod:`indexer.resolve.split_person`): one record for that person, never two."""
     reason = required_text(reason)
     p = _provider(session, provider_id)
     chosen = set(observation_ids)
@@ -331,13 +334,19 @@ def split(session: Session, actor: Actor, provider_id: int, observation_ids: lis
         select(Observation).where(Observation.source_id == src, Observation.location_key == key))]
     moving.sort(key=lambda o: (o.superseded, -o.id))  # the current content first: it names the new provider
     first = moving[0].payload or {}
-    new = Provider(kind=str(first.get("kind") or p.kind)[:16], status="pending",
-                   name=_clean(str(first.get("name") or f"Split from #{p.id}"), 300),
-                   match_name=p.match_name, country=p.country)
-    _fill_from_payload(new, first)
-    session.add(new)
-    session.flush()
     ids = [o.id for o in moving]
+    person = listing_person(session, ids, first) if p.kind == "clinic" else None
+    if person is not None:
+        new = person[0]
+        # The listing is the person now, no longer a mention of them (its evidence moves by recomputing).
+        session.execute(delete(MatchLink).where(MatchLink.observation_id.in_(ids), MatchLink.mention_key == person[1]))
+    else:
+        new = Provider(kind=str(first.get("kind") or p.kind)[:16], status="pending",
+                       name=_clean(str(first.get("name") or f"Split from #{p.id}"), 300),
+                       match_name=p.match_name, country=p.country)
+        _fill_from_payload(new, first)
+        session.add(new)
+        session.flush()
     own = (MatchLink.observation_id.in_(ids), MatchLink.mention_key.is_(None))  # not practitioner mentions
     linked = set(session.scalars(select(MatchLink.observation_id).where(*own)))
     session.execute(update(MatchLink).where(*own)
@@ -350,8 +359,9 @@ def split(session: Session, actor: Actor, provider_id: int, observation_ids: lis
         obs.provider_id = new.id
     # Pin the observations that stay, too: the indexer must not fold them back together.
     session.execute(update(MatchLink).where(MatchLink.provider_id == p.id).values(pinned=True))
-    session.execute(update(FieldEvidence).where(FieldEvidence.provider_id == p.id,
-                                                FieldEvidence.observation_id.in_(ids)).values(provider_id=new.id))
+    if person is None:
+        session.execute(update(FieldEvidence).where(FieldEvidence.provider_id == p.id,
+                                                    FieldEvidence.observation_id.in_(ids)).values(provider_id=new.id))
     session.execute(update(Review).where(Review.provider_id == p.id, Review.observation_id.in_(ids))
                     .values(provider_id=new.id))
     session.flush()
@@ -359,7 +369,7 @@ def split(session: Session, actor: Actor, provider_id: int, observation_ids: lis
     recompute(session, new.id)
     enqueue(session, [p.id, new.id])
     record(session, actor, "split", provider_id=p.id, reason=reason,
-           details={"new_provider_id": new.id, "observations": ids})
+           details={"new_provider_id": new.id, "observations": ids, "joined_person": person is not None})
     return new
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from indexer.db.fastwrite import ids_in, insert_rows
-from indexer.db.models import Affiliation, MatchLink, Provider, Source
+from indexer.db.models import Affiliation, MatchLink, Observation, Provider, Source
 from indexer.observation import valid_npi
 from indexer.resolve.backing import final_id
 from indexer.resolve.engine import mention_key
 from indexer.resolve.matcher import ClinicEntry, ClinicIndex, PractitionerIndex
+from indexer.resolve.rejoin import PersonListing, person_listings_near
 from indexer.resolve.solo import RULE as SOLO_RULE
 from indexer.resolve.solo import WEBSITE_KIND, is_own_practice, named_people, same_person_key
 from kdir.common.domains import registered_domain
@@ -70,6 +71,10 @@ class BatchResolver:
         self._new_clinic_entries: list[ClinicEntry] = []
         self._links: list[dict[str, Any]] = []
         self._affiliations: dict[tuple[int, int], dict[str, Any]] = {}
+        #: clinics this batch created or matched by a rule (not a listing's earlier decision), by observation
+        self._fresh_clinics: dict[int, int] = {}
+        self._relinks: list[dict[str, Any]] = []  # earlier person listings joining their practice now
+        self._relinked_obs: dict[int, int] = {}  # link id -> observation id
         #: complete rows of the providers this batch created, by id (the recompute engine starts from them)
         self.created_rows: dict[int, dict[str, Any]] = {}
 
@@ -156,7 +161,8 @@ class BatchResolver:
             rec = records[obs.id]
             if rec.kind == "clinic":
                 clinic_of[obs.id] = self._resolve_clinic(obs, rec, by_obs, by_key, res)
-        hosts = self._practices(good, records, clinic_of, known)
+        dormant = self._dormant_people(good, records)
+        hosts = self._practices(good, records, clinic_of, known, dormant)
         people = [(p.key, p.npi, clinic_of[r.id]) for r in good for p in records[r.id].practitioners
                   if clinic_of[r.id] and r.source_id not in self.evidence_only and not known(r, mention_key(p.key))]
         people += [(records[r.id].match_name, records[r.id].npi, hosts.get(r.id, (0, False))[0]) for r in good
@@ -192,6 +198,10 @@ class BatchResolver:
                     self._affiliations[(pid, ppid)] = {"role": None, "observation_id": obs.id}
             res.observation_provider[obs.id] = pid
             res.affected.add(pid)
+        for listing in dormant:
+            host, own = hosts.get(listing.observation_id, (0, False))
+            if own:
+                self._rejoin(listing, host, res)
         mapping = self._flush_new()
         res.affected = {mapping.get(p, p) for p in res.affected}
         res.observation_provider = {o: mapping.get(p, p) for o, p in res.observation_provider.items()}
@@ -202,6 +212,7 @@ class BatchResolver:
         if self._links:
             insert_rows(self.s, MatchLink.__table__, self._links)
         self._flush_affiliations(mapping)
+        self._flush_relinks(mapping)
         return res
 
     def _resolve_clinic(self, obs: ObsRow, rec: ProviderItem, by_obs: dict, by_key: dict,  # type: ignore[type-arg]
@@ -222,6 +233,8 @@ class BatchResolver:
         if new:
             res.rules[new[0]] += 1
             self._link(pid, obs, None, new[0], new[1], new[2], pid if new[0] != "new" else None)
+            if (obs.source_id, obs.location_key, None) not in by_key:
+                self._fresh_clinics[obs.id] = pid
         return pid
 
     def _resolve_person(self, obs: ObsRow, mkey: str | None, prac: Practitioner, clinic_id: int | None,
@@ -255,20 +268,43 @@ class BatchResolver:
         res.affected.add(ppid)
         return ppid
 
+    def _practice_of(self, rec: ProviderItem) -> tuple[int, str] | None:
+        """The clinic a practitioner listing's own evidence points to, and the rule."""
+        m = self.clinics.match(rec)
+        if m is None and rec.npi:  # a person's own NPI is no conflict with the practice's
+            m = self.clinics.match(replace(rec, npi=None))
+        return (final_id(m[0], self.merged), m[1]) if m is not None else None
+
+    def _dormant_people(self, rows: list[ObsRow], records: dict[int, ProviderItem]) -> list[PersonListing]:
+        """Person listings of earlier runs near the clinics this batch created or newly matched
+        (:mod:`indexer.resolve.rejoin`); their records join the batch's."""
+        fresh = [records[oid] for oid in self._fresh_clinics]
+        if not fresh:
+            return []
+        dormant = person_listings_near(self.s, fresh, {obs.id for obs in rows}, self.evidence_only)
+        for listing in dormant:
+            records[listing.observation_id] = listing.record
+        self.clinics.load(self.s, (listing.record for listing in dormant))  # their blocks, as for the batch's
+        return dormant
+
     def _practices(self, rows: list[ObsRow], records: dict[int, ProviderItem], clinic_of: dict[int, int],
-                   known: Callable[[ObsRow, str | None], bool]) -> dict[int, tuple[int, bool]]:
+                   known: Callable[[ObsRow, str | None], bool], dormant: list[PersonListing]
+                   ) -> dict[int, tuple[int, bool]]:
         """For each new practitioner listing of a source that creates providers: the clinic its own evidence
-        points to and whether that clinic is the person's own practice (observation id -> (clinic, own))."""
+        points to and whether that clinic is the person's own practice (observation id -> (clinic, own)). The
+        same for the ``dormant`` person listings of earlier runs, when it is a clinic this batch created or
+        newly matched."""
         found: dict[int, tuple[int, str]] = {}
         for obs in rows:
             rec = records[obs.id]
             if rec.kind != "practitioner" or obs.source_id in self.evidence_only or known(obs, None):
                 continue
-            m = self.clinics.match(rec)
-            if m is None and rec.npi:  # a person's own NPI is no conflict with the practice's
-                m = self.clinics.match(replace(rec, npi=None))
-            if m is not None:
-                found[obs.id] = (final_id(m[0], self.merged), m[1])
+            if (m := self._practice_of(rec)) is not None:
+                found[obs.id] = m
+        fresh = {final_id(pid, self.merged) for pid in self._fresh_clinics.values()}
+        for listing in dormant:
+            if (m := self._practice_of(listing.record)) is not None and m[0] in fresh:
+                found[listing.observation_id] = m
         if not found:
             return {}
         named = named_people(self.s, {pid for pid, _rule in found.values()})
@@ -277,6 +313,7 @@ class BatchResolver:
                 named[pid].update(p.key for p in records[obs.id].practitioners)
         websites = set(self.s.scalars(select(Source.id).where(Source.kind == WEBSITE_KIND)))
         source_of = {obs.id: obs.source_id for obs in rows}
+        source_of.update({listing.observation_id: listing.source_id for listing in dormant})
         out: dict[int, tuple[int, bool]] = {}
         for oid, (pid, rule) in found.items():
             rec = records[oid]
@@ -290,6 +327,33 @@ class BatchResolver:
                           and all(same_person_key(rec.match_name, k) for k in named.get(pid, set())))
             out[oid] = (pid, own)
         return out
+
+    def _rejoin(self, listing: PersonListing, host: int, res: BatchResult) -> None:
+        """An earlier person listing joins its practice, as it would have had both come in one batch: its own
+        decision now names the practice (rule ``solo_practice``) and its person -- the record it was until
+        now, kept with its earlier rule -- is a mention of it, affiliated with the practice."""
+        obs = ObsRow(listing.observation_id, listing.source_id, listing.location_key, "practitioner",
+                     listing.source_url, listing.last_seen)
+        person = final_id(listing.person_id, self.merged)
+        self._relinks.append({"id": listing.link_id, "provider_id": host, "rule": SOLO_RULE, "score": 0.9,
+                              "matched_provider_id": host, "created_at": self.now})
+        self._relinked_obs[listing.link_id] = listing.observation_id
+        self._link(person, obs, mention_key(_as_person(listing.record).key), listing.rule, listing.score, False,
+                   None if listing.rule == "new" else person)
+        self._affiliations[(host, person)] = {"role": None, "observation_id": obs.id}
+        res.rules[SOLO_RULE] += 1
+        res.attached += 1
+        res.affected.update((host, person))
+
+    def _flush_relinks(self, mapping: dict[int, int]) -> None:
+        if not self._relinks:
+            return
+        for row in self._relinks:
+            row["provider_id"] = row["matched_provider_id"] = mapping.get(row["provider_id"], row["provider_id"])
+        self.s.execute(update(MatchLink), self._relinks)
+        self.s.execute(update(Observation), [{"id": self._relinked_obs[r["id"]], "provider_id": r["provider_id"]}
+                                             for r in self._relinks])
+        self._relinks.clear()
 
     def _linked_kinds(self, rows: list[ObsRow], records: dict[int, ProviderItem], by_obs: dict,  # type: ignore[type-arg]
                       by_key: dict) -> dict[int, str]:  # type: ignore[type-arg]

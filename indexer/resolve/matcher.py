@@ -5,7 +5,9 @@ Clinic rules, strongest first: same valid NPI at a compatible place (a chain pri
 location: two different street addresses are two locations); a shared phone in the same ZIP (names not wildly
 different, or the same known street: a solo practice listed under the person's name); the same registered domain
 of the website (the site a directory links to) at a compatible street in the same ZIP or city;
-fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street. A street printed with or without
+fuzzy name (rapidfuzz token-set ratio >= 88) plus the same normalised street; the same website found across
+ZIPs (a wrong or neighbouring ZIP printed) with a similar name in the same state; the same distinctive name when
+one side prints no street. A street printed with or without
 its suite is the same place; a shared phone at another street is another branch of a chain (a shared
 call-centre line), never the same location. Two valid, different NPIs never merge. A practitioner listing may
 join its practice (see :mod:`indexer.resolve.solo`). Practitioner rules: same valid NPI; same person name at the same clinic; same full name in the same
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 from indexer.db.fastwrite import ids_in
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.observation import valid_npi
+from indexer.resolve.distinct import NameWords
 from kdir.common.address import street_key
 from kdir.common.domains import registered_domain
 from kdir.common.record import Practitioner, ProviderItem
@@ -49,6 +52,7 @@ class ClinicEntry:
     zip: str | None
     city: tuple[str, str] | None
     domain: str | None = None  # registered domain of its website
+    region: str | None = None
 
 
 def _chunks(values: Iterable[str], n: int = 900) -> Iterable[list[str]]:
@@ -86,15 +90,36 @@ def same_place(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= STREET_MIN or fuzz.ratio(_building(a), _building(b)) >= STREET_MIN
 
 
-def _name_area(name: str, street: str, block: list[ClinicEntry]) -> tuple[int, str, float] | None:
+def _name_area(name: str, street: str, block: list[ClinicEntry], distinctive: bool, phones: set[str],
+               domain: str | None) -> tuple[int, str, float] | None:
     """The same name (ratio >= 95, not a part of it: "Evergreen" is not "Evergreen Boston") in the same ZIP or
-    city when one side prints no street, and only one such clinic there (two are branches of a chain)."""
+    city when one side prints no street, and only one such clinic there (two are branches of a chain). A generic
+    name ("Ketamine Wellness Center", see :mod:`indexer.resolve.distinct`) needs a second agreeing signal: a
+    shared phone or the same website."""
     if not name:
         return None
     found = [e for e in block if (not street or not e.street) and fuzz.ratio(name, e.name) >= NAME_AREA_MIN]
     if len({e.pid for e in found}) != 1:
         return None
-    return found[0].pid, "name_area", 0.8
+    e = found[0]
+    if not (distinctive or phones & e.phones or (domain and domain == e.domain)):
+        return None
+    return e.pid, "name_area", 0.8
+
+
+def _same_website_elsewhere(name: str, street: str, city: tuple[str, str] | None, npi: str | None,
+                            same_site: list[ClinicEntry]) -> tuple[int, str, float] | None:
+    """The clinic whose website is the listing's, found across ZIPs (a directory printing a wrong or a
+    neighbouring ZIP): in the same state, a similar name (token-set ratio >= 88), no conflicting NPI, and the
+    same street (house number and street) -- or, when one side prints no street, the same city. Exactly one
+    such clinic: a chain's branches share a domain and have their own streets."""
+    fits = {e.pid: e for e in same_site
+            if not (npi and e.npi and npi != e.npi) and fuzz.token_set_ratio(name, e.name) >= NAME_MIN
+            and ((street and e.street and same_place(street, e.street))
+                 or ((not street or not e.street) and city is not None and city == e.city))}
+    if len(fits) != 1:
+        return None
+    return next(iter(fits)), "website_name", 0.85
 
 
 class ClinicIndex:
@@ -108,12 +133,18 @@ class ClinicIndex:
         self._zipless_cities: set[str] = set()
         self._pids: set[int] = set()
         self._by_pid: dict[int, ClinicEntry] = {}
+        self.by_domain: dict[str, list[ClinicEntry]] = defaultdict(list)
+        self._website_states: set[str] = set()
+        self.words = NameWords()
 
     def load(self, session: Session, records: Iterable[ProviderItem]) -> None:
         """Load the blocks of ``records`` (clinic listings, and practitioner listings looking for their
         practice)."""
-        zips, npis, cities, zipless = set(), set(), set(), set()
+        zips, npis, cities, zipless, states = set(), set(), set(), set(), set()
         for r in records:
+            if r.address and r.address.region and r.address.region not in self._website_states \
+                    and registered_domain(r.website):
+                states.add(r.address.region)
             if r.zip and r.zip not in self._zips:
                 zips.add(r.zip)
             if r.zip and r.address and r.address.city and r.address.city not in self._zipless_cities:
@@ -135,6 +166,9 @@ class ClinicIndex:
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk))))
         for chunk in _chunks(zipless):  # listings printed without a ZIP, in the cities of these records
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk), Provider.postal_code.is_(None))))
+        for chunk in _chunks(states):  # the clinics with a website in these states, met by domain across ZIPs
+            self._add_rows(session.execute(base.where(Provider.region.in_(chunk), Provider.website.is_not(None))))
+        self._website_states |= states
         self._zipless_cities |= zipless
         self._zips |= zips
         self._npis |= npis
@@ -147,7 +181,7 @@ class ClinicIndex:
             self.add(ClinicEntry(row.id, valid_npi(row.npi), frozenset(row.phones or ()), row.match_name or "",
                                  street_key(row.street), row.postal_code,
                                  (row.city, row.region) if row.city and row.region else None,
-                                 registered_domain(row.website)))
+                                 registered_domain(row.website), row.region))
 
     @property
     def pids(self) -> set[int]:
@@ -166,6 +200,9 @@ class ClinicIndex:
     def add(self, e: ClinicEntry) -> None:
         self._pids.add(e.pid)
         self._by_pid[e.pid] = e
+        self.words.add(e.name)
+        if e.domain:
+            self.by_domain[e.domain].append(e)
         if e.npi:
             self.by_npi[e.npi].append(e)
         if e.zip:
@@ -217,8 +254,14 @@ class ClinicIndex:
                     score = round((name_score + street_score) / 200.0, 3)
                     if best is None or (best[1] == "name_address" and score > best[2]):
                         best = (e.pid, "name_address", score)
+        region = r.address.region if r.address else None
+        if best is None and domain and region:
+            same_site = [e for e in self.by_domain.get(domain, []) if e.region == region]
+            cityk = (r.address.city, region) if r.address and r.address.city else None
+            best = _same_website_elsewhere(r.match_name, street, cityk, npi, same_site)
         if best is None and not registry:
-            best = _name_area(r.match_name, street, block)
+            distinctive = self.words.distinctive(r.match_name, r.address.city if r.address else None, region)
+            best = _name_area(r.match_name, street, block, distinctive, phones, domain)
         return best
 
     def remap(self, mapping: dict[int, int], entries: list[ClinicEntry]) -> None:
@@ -234,7 +277,7 @@ class ClinicIndex:
         city = (r.address.city, r.address.region) if r.address and r.address.city and r.address.region else None
         return ClinicEntry(pid, valid_npi(r.npi), frozenset(r.phones), r.match_name,
                            street_key(r.address.street if r.address else None), r.zip, city,
-                           registered_domain(r.website))
+                           registered_domain(r.website), r.address.region if r.address else None)
 
 
 @dataclass

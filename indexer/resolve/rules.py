@@ -8,10 +8,11 @@ RULE_LABELS: dict[str, str] = {
     "npi_verified": "NPI found by verification",
     "phone_zip": "Same phone in the same ZIP",
     "website": "Same website",
+    "website_name": "Same website and a similar name in the same state, another ZIP printed",
     "name_address": "Same name at the same address",
     "name_state": "Same name and licence in the same state",
     "name_zip": "Same person's name in the same ZIP",
-    "name_area": "Same name in the same ZIP or city (one address without a street)",
+    "name_area": "Same distinctive name in the same ZIP or city (one address without a street)",
     "solo_practice": "A solo practitioner's own practice",
     "moderator": "Moderator's decision",
 }

@@ -11,8 +11,9 @@ the evidence is the person's own NPI or name. A person listed at a group practic
 The other way round, a website read as a person's (a solo practitioner's own site) joins the practice a
 directory lists when the directory's entry links to that website or prints its NPI, and names nobody else: the
 website is the person's, so the practice it belongs to is theirs (a shared phone is not enough: a therapist's
-own site may print the group practice's line). Both must be indexed in one run -- a directory crawl that
-follows the websites does -- or the website, first indexed alone, stays a person.
+own site may print the group practice's line). The order of the runs does not matter: a person listing
+indexed before its practice is looked at again when the practice is first indexed
+(:mod:`indexer.resolve.rejoin`).
 """
 
 from __future__ import annotations

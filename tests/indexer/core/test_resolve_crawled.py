@@ -134,6 +134,23 @@ PAIRS: dict[str, Pair] = {
                          Entry("Evergreen Ketamine Centers \u2013 Park Plaza",
                                Place("10 Park Plaza, Suite 300", "Boston", "MA", "02108"), phone="617-555-0105",
                                link="/locations/park-plaza/")),
+    # The directory prints a neighbouring ZIP: the website it links to still finds the clinic, across ZIPs.
+    "wrong_zip": Pair("website_name", Site("Piedmont Ketamine Clinic", Place("1800 Peachtree Street NW, Suite 400",
+                                                                              "Atlanta", "GA", "30309"),
+                                           "404-555-0121"),
+                      Entry("Piedmont Ketamine Clinic, LLC", Place("1800 Peachtree St NW Ste 400", "Atlanta", "GA",
+                                                                    "30308"), link="/")),
+    # A chain's branch in another ZIP, linking to the same website and printing the central phone.
+    "chain_elsewhere": Pair("apart", Site("Summit Ketamine Centers", Place("200 Lincoln Street, Suite 5", "Denver",
+                                                                           "CO", "80203"), "303-555-0160"),
+                            Entry("Summit Ketamine Centers \u2013 Cherry Creek",
+                                  Place("3000 E 1st Ave, Suite 200", "Denver", "CO", "80206"), phone="303-555-0160",
+                                  link="/locations/cherry-creek/")),
+    # Two independent clinics of one city under the trade's words; the directory prints no street.
+    "generic_name": Pair("apart", Site("Ketamine Wellness Center", Place("1500 Main Street", "Kansas City", "MO",
+                                                                         "64105"), "816-555-0130"),
+                         Entry("Ketamine Wellness Center", Place("", "Kansas City", "MO", "64105"),
+                               phone="816-555-0188")),
 }
 
 
