@@ -6,9 +6,11 @@ headers, footers and menus (an ``onclick``, a click listener -- seen by :data:`L
 the page's own scripts --, a link/menu/button role, a ``<button>``, a pointer cursor), lets the pure
 ``crawler.extract.clicktargets.choose_clicks`` keep the few worth clicking, and clicks them one by one while
 
-* every request the page makes is aborted: a navigation of the main frame is recorded, then aborted
-  (``net::ERR_ABORTED`` leaves the page where it is); nothing else the click sets off reaches the site;
-* ``history.pushState``/``replaceState`` and ``window.open`` record their address instead of acting.
+* a navigation the page starts (``location.href = ...``, ``location.assign``, ``history.pushState``, a hash
+  change) is recorded and cancelled as it starts, through the Navigation API's ``navigate`` event;
+  ``window.open`` records its address instead of opening anything;
+* every request the page still makes is aborted: a navigation of the main frame that got past the above is
+  recorded first (``net::ERR_ABORTED`` leaves the page where it is); nothing a click sets off reaches the site.
 
 The addresses go back to the site crawl, which fetches them as ordinary requests (robots.txt, Crawl-delay, the
 host's slot). The whole step has a time budget; a click that hangs the page ends it, and what was found so far
@@ -108,7 +110,9 @@ _DESCRIBE = """(els) => els.map((el) => {
           attrs, form: !!el.closest('form')};
 })"""
 
-#: pushState, replaceState and window.open record their address instead of acting
+#: Navigations record their address instead of happening: the Navigation API's ``navigate`` event (fired at
+#: once, within the click, for ``location`` changes, ``pushState`` and hash changes) is cancelled; where it is
+#: missing, ``pushState``/``replaceState`` are replaced; ``window.open`` always is.
 _TRAP = """() => {
   const key = Symbol.for('kdir.navigations');
   if (window[key]) return;
@@ -119,6 +123,11 @@ _TRAP = """() => {
   history.pushState = function (state, title, url) { note(url); };
   history.replaceState = function (state, title, url) { note(url); };
   window.open = function (url) { note(url); return null; };
+  if (window.navigation && typeof navigation.addEventListener === 'function') {
+    navigation.addEventListener('navigate', (e) => {
+      if (e.cancelable && e.navigationType !== 'traverse') { note(e.destination.url); e.preventDefault(); }
+    });
+  }
 }"""
 
 #: click element ``i`` and hand back what the trapped functions recorded meanwhile
@@ -126,7 +135,13 @@ _CLICK = """([els, i]) => {
   els[i].click();
   return window[Symbol.for('kdir.navigations')].splice(0);
 }"""
-_DRAIN = "() => window[Symbol.for('kdir.navigations')].splice(0)"
+#: wait up to ``ms`` for a navigation a handler starts later (a timer, a promise); hand back what was recorded
+_WAIT = """(ms) => new Promise((resolve) => {
+  const found = window[Symbol.for('kdir.navigations')];
+  const end = Date.now() + ms;
+  const tick = () => { if (found.length || Date.now() >= end) resolve(found.splice(0)); else setTimeout(tick, 20); };
+  tick();
+})"""
 
 
 @dataclass
@@ -201,19 +216,19 @@ async def _click_menu(page: Page, cap: int, report: ClickReport) -> None:
         label = entries[i].label
         before = len(navigations)
         report.clicked += 1
-        try:
-            trapped = await asyncio.wait_for(page.evaluate(_CLICK, [elements, i]), CLICK_SECONDS)
-        except TimeoutError:
-            raise _Hung from None
-        if not trapped:
-            waited = 0.0
-            while len(navigations) == before and waited < AFTER_CLICK:
-                await asyncio.sleep(0.03)
-                waited += 0.03
-            if len(navigations) == before:
-                trapped = await asyncio.wait_for(page.evaluate(_DRAIN), CLICK_SECONDS)
+        trapped = await _evaluate(page, _CLICK, [elements, i])
+        if not trapped and len(navigations) == before:
+            trapped = await _evaluate(page, _WAIT, AFTER_CLICK * 1000)
         report.found.extend((url, label) for url in [*navigations[before:], *(trapped or [])] if isinstance(url, str))
         if page.url != home:  # a route change we did not trap (a router holding the original pushState)
             report.found.append((page.url, label))
             if page.url.split("#", 1)[0] != home.split("#", 1)[0]:
                 break  # the page is no longer the one listed
+
+
+async def _evaluate(page: Page, script: str, arg: Any = None) -> Any:
+    """Run ``script`` in the page; :class:`_Hung` when it does not return within ``CLICK_SECONDS``."""
+    try:
+        return await asyncio.wait_for(page.evaluate(script, arg), CLICK_SECONDS)
+    except TimeoutError:
+        raise _Hung from None

@@ -2,8 +2,8 @@
 
 The menu's targets cannot be read from the page, not even rendered: ``go('team')`` builds the address at run
 time, buttons get their listeners from a script and call ``location.assign``, ``history.pushState`` or
-``window.open``, one navigates from a timer. Every address must be found, and the browser must fetch none of
-them (the site's access log shows only the page and its script).
+``window.open``, one navigates from a timer, one posts to an API. Every address must be found, and the browser
+must fetch none of them (the site's access log shows only the page and its script).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ on('portal', function () { location.assign('/members/'); });
 on('shop', function () { window.open('/store/', '_blank'); });
 on('later', function () { setTimeout(function () { location.href = '/later/'; }, 50); });
 on('signin', function () { location.href = '/login/'; });
+on('ping', function () { fetch('/api/ping?subscribe=1'); });
 document.querySelector('.pointer').onclick = function () { location.replace('/gallery/'); };
 """
 
@@ -43,6 +44,7 @@ HOME = """<!DOCTYPE html><html><head><title>Menu</title><style>.pointer{cursor:p
   <li><span id="shop" role="menuitem">Shop</span></li>
   <li><button type="button" id="later">Later</button></li>
   <li><button type="button" id="signin">Sign in</button></li>
+  <li><button type="button" id="ping">Updates</button></li>
   <li><div class="pointer">Gallery</div></li>
   <li><button type="button" aria-expanded="false">More</button></li>
   <li><button type="button" onclick="location.href='/faq/'">FAQ</button></li>
@@ -61,7 +63,7 @@ HANG = """<!DOCTYPE html><html><head><title>Stuck</title></head><body><nav>
 <span onclick="go('never')">Never clicked</span></nav><script src="/hang.js"></script></body></html>"""
 
 
-def _run(site: TrapSite, path: str, **kw: Any) -> ClickReport:
+def _run(site: TrapSite, path: str, init: str | None = None, **kw: Any) -> ClickReport:
     async def go() -> ClickReport:
         from playwright.async_api import async_playwright
 
@@ -70,6 +72,8 @@ def _run(site: TrapSite, path: str, **kw: Any) -> ClickReport:
             try:
                 page = await browser.new_page()
                 await watch_listeners(page)
+                if init:
+                    await page.add_init_script(init)
                 await page.goto(site.url + path)
                 return await discover(page, **kw)
             finally:
@@ -78,11 +82,15 @@ def _run(site: TrapSite, path: str, **kw: Any) -> ClickReport:
     return asyncio.run(go())
 
 
-def test_clicks_find_targets_no_page_shows_and_fetch_none() -> None:
+@pytest.mark.parametrize("navigation_api", [True, False], ids=["navigate-event", "route-only"])
+def test_clicks_find_targets_no_page_shows_and_fetch_none(navigation_api: bool) -> None:
+    """With the Navigation API, navigations are cancelled as they start; without it (an older Chromium), the
+    page's navigation requests are recorded and aborted by the route."""
     site = TrapSite("127.0.0.41", {"/": HOME, "/menu.js": Reply(body=MENU_JS.encode(),
                                                                   content_type="application/javascript")}).start()
+    hide = None if navigation_api else "Object.defineProperty(window, 'navigation', {value: undefined});"
     try:
-        report = _run(site, "/")
+        report = _run(site, "/", init=hide)
     finally:
         site.stop()
     found = {url.removeprefix(site.url): text for url, text in report.found}
@@ -91,8 +99,9 @@ def test_clicks_find_targets_no_page_shows_and_fetch_none() -> None:
                      "/gallery/": "Gallery"}, report
     # not clicked: sign-in (risky), the "More" toggle, the readable FAQ handler, the link, the footer's second
     # "Our team", the button outside the navigation
-    assert report.clicked == 7 and report.cut_short is None, report
-    # the browser asked for the page and its script (and, outside a crawl's request filter, its icon), nothing else
+    assert report.clicked == 8 and report.cut_short is None, report
+    # the browser asked for the page and its script (and, outside a crawl's request filter, its icon), nothing else:
+    # not the pages, not the API call the "Updates" button makes
     assert set(site.counts) - {"/favicon.ico"} == {"/", "/menu.js"} and site.counts["/"] == 1, site.counts
 
 
