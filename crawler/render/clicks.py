@@ -41,8 +41,9 @@ CLICK_REPORT = "kdir_nav_click_report"
 CLICK_SECONDS = 2.0
 #: seconds to wait after a click for a navigation its handler starts later (a timer, a promise)
 AFTER_CLICK = 0.25
-#: elements of the navigation looked at per page at most
+#: elements of the navigation looked at, and clickable entries listed, per page at most
 MAX_SCAN = 3000
+MAX_ENTRIES = 300
 
 #: Installed before the page's scripts: remembers the elements given a click-like listener.
 LISTENER_SCRIPT = """(() => {
@@ -58,8 +59,8 @@ LISTENER_SCRIPT = """(() => {
   };
 })();"""
 
-#: The clickable elements inside the page's navigation (innermost ones), in page order.
-_COLLECT = """(maxScan) => {
+#: The clickable, labelled elements inside the page's navigation (innermost ones), in page order.
+_COLLECT = """([maxScan, maxFound]) => {
   const listeners = window[Symbol.for('kdir.clickListeners')];
   const REGION = 'nav, header, footer, [role=navigation], [role=menu], [role=menubar], [role=banner], ' +
                  '[role=contentinfo]';
@@ -94,11 +95,15 @@ _COLLECT = """(maxScan) => {
   let scanned = 0;
   for (const root of roots) {
     for (const el of [root, ...root.querySelectorAll('*')]) {
-      if (++scanned > maxScan) break;
+      if (++scanned > maxScan || found.length >= maxFound) break;
       if (clickable(el)) found.push(el);
     }
   }
-  return found.filter((el) => !found.some((o) => o !== el && el.contains(o)));
+  // an unlabelled icon inside an entry does not hide the entry; of nested labelled ones, the innermost is clicked
+  const label = (el) => (el.innerText || el.textContent || '').trim() || el.getAttribute('aria-label') ||
+                        el.getAttribute('title');
+  const labelled = found.filter(label);
+  return labelled.filter((el) => !labelled.some((o) => o !== el && el.contains(o)));
 }"""
 
 #: What the pure side needs to know of each element.
@@ -193,7 +198,7 @@ async def discover(page: Page, cap: int = MAX_CLICKS, budget: float = 6.0) -> Cl
 
 
 async def _click_menu(page: Page, cap: int, report: ClickReport) -> None:
-    elements = await page.evaluate_handle(_COLLECT, MAX_SCAN)
+    elements = await page.evaluate_handle(_COLLECT, [MAX_SCAN, MAX_ENTRIES])
     described = await elements.evaluate(_DESCRIBE)
     entries = [MenuEntry.from_browser(d) for d in described if isinstance(d, dict)]
     report.entries = len(entries)
