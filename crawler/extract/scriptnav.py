@@ -119,6 +119,12 @@ def _target(el: lxml.html.HtmlElement) -> tuple[str | None, bool]:
     return None, False
 
 
+def static_target(el: lxml.html.HtmlElement) -> str | None:
+    """Where a clickable element navigates, as far as its attributes say (``onclick``, ``data-href``,
+    ``data-url``); None when they do not."""
+    return _target(el)[0]
+
+
 def _absolute(target: str, base: str) -> str | None:
     target = target.strip()
     if not target or target.startswith("#") or target[:11].lower().startswith(("javascript:", "data:", "mailto:",

@@ -22,6 +22,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from twisted.internet.defer import Deferred
 
+from crawler.render.clicks import CLICK_KEY, CLICK_REPORT, discover
 from crawler.render.page import PAGE_KEY
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ class RenderTimeout(Exception):
 
 class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler with the :class:`SubresourceGate` as its request filter and a hard deadline
-    per rendered page.
+    per rendered page; on a page rendered for its menu (``meta[CLICK_KEY]``), the menu is clicked once the page
+    was read (``crawler.render.clicks``), and what the clicks found is left in ``meta[CLICK_REPORT]``.
 
     Playwright's own time-outs cover the navigation and the settle step, but not reading the DOM: a page whose
     script loops forever after loading would hold the crawl for good. Past the deadline the page is closed (the
@@ -120,13 +122,31 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
             s.getfloat("KDIR_RENDER_TIMEOUT", 20.0) + s.getfloat("KDIR_RENDER_SETTLE", 5.0) + 10.0
 
     async def _download_request(self, request: Request, spider: Any = None) -> Any:
+        clicks = request.meta.get(CLICK_KEY)
         try:
-            return await asyncio.wait_for(super()._download_request(request, spider), self.deadline)
+            response = await asyncio.wait_for(super()._download_request(request, spider), self.deadline)
         except TimeoutError:
-            page = request.meta.get(PAGE_KEY)
-            if page is not None and not page.is_closed():
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(page.close(run_before_unload=False), 10)
+            await _close(request.meta.get(PAGE_KEY))
             self.stats.inc_value("kdir/render/deadline_closed")
             raise RenderTimeout(f"render of {request.url} overran its {self.deadline:.0f} s deadline; page closed") \
                 from None
+        except BaseException:
+            if clicks:  # scrapy-playwright leaves a page it hands back open, even when the render failed
+                await _close(request.meta.get(PAGE_KEY))
+            raise
+        if clicks:
+            page = request.meta.pop("playwright_page", None) or request.meta.get(PAGE_KEY)
+            try:
+                report = await discover(page, clicks["cap"], clicks["budget"]) if page is not None else None
+            finally:
+                await _close(page)
+            if report is not None:
+                request.meta[CLICK_REPORT] = report.as_meta()
+        return response
+
+
+async def _close(page: Any) -> None:
+    """Close a render's page (bounded: a renderer stuck in a script is killed by the browser)."""
+    if page is not None and not page.is_closed():
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(page.close(run_before_unload=False), 10)

@@ -14,6 +14,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler.extract.clicktargets import MAX_CLICKS
+from crawler.render.clicks import CLICK_KEY, click_options, watch_listeners
+
 if TYPE_CHECKING:
     from playwright.async_api import Page
     from scrapy import Request
@@ -97,13 +100,23 @@ async def watch_page(page: Page, request: Request) -> None:
     page.on("requestfailed", lambda _r: traffic.move(-1))
     errors: list[str] = request.meta.setdefault(SCRIPT_ERRORS, [])
     page.on("pageerror", lambda exc: errors.append(str(exc)[:300]) if len(errors) < 20 else None)
+    if request.meta.get(CLICK_KEY):  # its menu will be clicked: note the click listeners its scripts add
+        await watch_listeners(page)
 
 
-def render_meta(settings: BaseSettings) -> dict[str, Any]:
-    """Request meta that sends a request through the browser (see ``crawler.render.handler``)."""
+def render_meta(settings: BaseSettings, clicks: bool = False) -> dict[str, Any]:
+    """Request meta that sends a request through the browser (see ``crawler.render.handler``). ``clicks``: once
+    read, the page's menu entries are clicked to learn where they lead (``crawler.render.clicks``; at most
+    ``KDIR_NAV_CLICKS`` entries in ``KDIR_NAV_CLICK_BUDGET`` seconds; 0 entries: no clicking)."""
     from scrapy_playwright.page import PageMethod
 
     idle_ms = settings.getfloat("KDIR_RENDER_SETTLE", 5.0) * 1000
+    extra: dict[str, Any] = {}
+    cap = settings.getint("KDIR_NAV_CLICKS", MAX_CLICKS)
+    if clicks and cap > 0:
+        # the handler gets the page back (it closes it) to click its menu after the HTML was read
+        extra = {"playwright_include_page": True,
+                 CLICK_KEY: click_options(cap, settings.getfloat("KDIR_NAV_CLICK_BUDGET", 6.0))}
     return {
         "playwright": True,
         "playwright_context": "default",
@@ -114,4 +127,5 @@ def render_meta(settings: BaseSettings) -> dict[str, Any]:
         "playwright_page_goto_kwargs": {"wait_until": "load"},
         "dont_cache": True,  # hash routes share one URL for the HTTP cache
         "dont_retry": True,  # a render that timed out would only time out again
+        **extra,
     }

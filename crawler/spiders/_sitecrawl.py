@@ -26,6 +26,8 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler import navigation as nav
+from crawler.extract.facts import Link
+from crawler.render.clicks import CLICK_REPORT
 from crawler.render.page import SCRIPT_ERRORS
 from crawler.spiders._ledger import RedisSiteLedger, SiteLedger
 
@@ -203,6 +205,7 @@ class _SiteCrawl:
         self.can_render = spider.can_render
         self.rendering = False  # the site is an app: every page is fetched through the browser
         self.render_meta: dict[str, Any] = {}
+        self.nav_meta: dict[str, Any] = {}  # a render for a script-built menu: its entries are clicked too
         self.render_urls: set[str] = set()  # app-shell pages of a static site, rendered one by one
         self.max_render_bytes = s.getint("DOWNLOAD_MAXSIZE", 5 * 1024 * 1024)
         self.shell: Any = None  # the app shell's own facts, kept in case no rendered page can be read
@@ -251,7 +254,7 @@ class _SiteCrawl:
         meta: dict[str, Any] = {"kdir_site": next(iter(self.keys))}
         browser = self.rendering or url in self.render_urls
         if browser:
-            meta.update(self.render_meta)
+            meta.update(self.nav_meta if url in self.nav_fallback else self.render_meta)
         req = Request(url, callback=NO_CALLBACK, dont_filter=True, meta=meta)
         started = time.monotonic()
         try:
@@ -323,10 +326,10 @@ class _SiteCrawl:
             logger.info("menu built by script at %s, not rendered: %s", response.url,
                         self.spider.crawler.settings.get("KDIR_RENDER_OFF_REASON") or "rendering is off")
             return False
-        if not self.render_meta:
+        if not self.nav_meta:
             from crawler.render.page import render_meta
 
-            self.render_meta = render_meta(self.spider.crawler.settings)
+            self.nav_meta = render_meta(self.spider.crawler.settings, clicks=True)
         url = nav.clean_url(response.url) or response.url
         if len(self.nav_signatures) == 1:
             self.stats.inc_value("kdir/render/nav_sites")
@@ -400,6 +403,8 @@ class _SiteCrawl:
         # The extractor already parsed the page and collected its links; parse again only when it could not.
         links = facts.links if facts is not None and not facts.error and facts.links else \
             nav.extract_links(response.body, response.url, encoding=response.encoding)
+        if rendered and response.meta.get(CLICK_REPORT):
+            links = [*links, *self.clicked_links(response, {link.url for link in links})]
         plain_links = self.nav_plain_links.pop(nav.clean_url(response.url) or response.url, None) if rendered else None
         if plain_links is not None:  # how much the browser showed that the plain page did not
             self.stats.inc_value("kdir/render/nav_links_found", len({link.url for link in links} - plain_links))
@@ -408,6 +413,23 @@ class _SiteCrawl:
             from_kind = "promising"  # reached by "Learn more" from a services page: its own buttons lead on
         for link in links:
             self.offer(link.url, link.text, depth + 1, from_kind)
+
+    def clicked_links(self, response: Response, known: set[str]) -> list[Link]:
+        """The pages of the site that clicking the rendered page's menu found and its links did not show."""
+        from crawler.extract.clicktargets import clicked_links
+
+        report = response.meta[CLICK_REPORT]
+        self.stats.inc_value("kdir/render/nav_click_pages")
+        self.stats.inc_value("kdir/render/nav_clicks", report["clicked"])
+        self.stats.inc_value("kdir/render/nav_click_seconds", report["seconds"])
+        if report["cut_short"]:
+            self.stats.inc_value(f"kdir/render/nav_click_cut_short/{report['cut_short']}")
+        found = [Link(url, text) for url, text in clicked_links(response.url, report["found"]) if url not in known]
+        if found:
+            self.stats.inc_value("kdir/render/nav_click_links", len(found))
+            logger.info("clicking the menu of %s found %d pages: %s", response.url, len(found),
+                        ", ".join(link.url for link in found[:12]))
+        return found
 
     async def read_sitemap(self) -> None:
         """The sitemaps named in robots.txt (same site only), else /sitemap.xml."""
