@@ -9,6 +9,7 @@ must fetch none of them (the site's access log shows only the page and its scrip
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -80,7 +81,10 @@ def _run(site: TrapSite, path: str, init: str | None = None, **kw: Any) -> Click
             finally:
                 await browser.close()
 
-    return asyncio.run(go())
+    # a loop of its own, in a thread of its own: a browser test earlier in this worker may have started
+    # Playwright's sync API, whose event loop runs in the main thread
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 @pytest.mark.parametrize("navigation_api", [True, False], ids=["navigate-event", "route-only"])
