@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawler.conftest import FAST, crawl_settings
-from tests.crawler.trapweb import TrapSite, clinic_farm
+from tests.crawler.trapweb import TrapSite, answer_at_once, clinic_farm
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,6 +90,7 @@ def test_a_signal_stops_the_child_and_a_second_crawl_is_refused(slow_farm: list[
     assert _hits(slow_farm) == settled, "something is still crawling"
     assert settled < 8 * PAGES, "the crawl was not interrupted midway"
 
+    answer_at_once(slow_farm)
     resumed = subprocess.run([*crawl, "--resume", str(jobdir)], cwd=ROOT, env=env, capture_output=True, text=True,
                              timeout=240)
     assert resumed.returncode == 0, resumed.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -126,3 +126,13 @@ def clinic_farm(count: int, first_octet: int, *, pages: int = 4, delay: float = 
             routes[link] = Reply(body=clinic_page("Services", KETAMINE_BLURB, ["/"]).encode(), delay=delay)
         sites.append(TrapSite(f"127.0.0.{n}", routes))
     return sites
+
+
+def answer_at_once(sites: list[TrapSite]) -> None:
+    """From now on, the sites answer without their delays (slow pages are needed only while a crawl is to be
+    caught midway; a resumed crawl need not wait for them)."""
+    for site in sites:
+        with site.lock:
+            for path, route in list(site.routes.items()):
+                if isinstance(route, Reply) and route.delay:
+                    site.routes[path] = replace(route, delay=0.0)
