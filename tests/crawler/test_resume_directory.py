@@ -14,7 +14,7 @@ import pytest
 
 from crawler.runner import run_spider, run_status, spawn_spider
 from tests.crawler.conftest import FAST, crawl_settings, observations
-from tests.crawler.trapweb import Reply, TrapSite
+from tests.crawler.trapweb import Reply, TrapSite, answer_at_once
 
 PAGES, PER_PAGE = 5, 6
 LISTINGS = PAGES * PER_PAGE
@@ -81,6 +81,7 @@ def test_a_hard_killed_directory_crawl_resumes_without_fetching_finished_pages(d
     before = Counter(p for p in directory.paths() if p.startswith("/clinic/"))
     assert stored_first < LISTINGS, "the crawl was not interrupted midway"
 
+    answer_at_once([directory])
     run_id = run_spider("directory", args, settings=settings, jobdir=str(jobdir), extra_settings=extra, timeout=120)
     assert run_id == crawl.run_id
     status = run_status(settings, run_id)
