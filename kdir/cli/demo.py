@@ -100,10 +100,10 @@ def ensure_demo_accounts(db) -> None:  # type: ignore[no-untyped-def]
 @click.command(help="Serve the bundled sample web on loopback, crawl it with the real spiders, index and verify "
                     "it, publish it and serve the site (offline; re-running duplicates nothing).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address the site listens on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port of the site.")
-@click.option("--sampleweb-port", default=8000, show_default=True, type=int,
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port of the site.")
+@click.option("--sampleweb-port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port of every sample-web host (0 = ephemeral, for tests; fixed keeps re-runs idempotent).")
-@click.option("--first-octet", default=10, show_default=True, type=int,
+@click.option("--first-octet", default=10, show_default=True, type=click.IntRange(1, 240),
               help="The sample web uses 127.0.0.N from this N upwards.")
 @click.option("--no-serve", is_flag=True, help="Stop after crawling and indexing (for tests and CI).")
 def command(host: str, port: int, sampleweb_port: int, first_octet: int, no_serve: bool) -> None:
@@ -117,6 +117,8 @@ def command(host: str, port: int, sampleweb_port: int, first_octet: int, no_serv
     _step(1, total, "Serving the sample web on loopback ...")
     try:
         web = SampleWeb(first_octet=first_octet, port=sampleweb_port).start()
+    except ValueError as exc:  # the sample web refuses its addresses
+        fail(f"cannot serve the sample web: {exc}")
     except OSError as exc:
         fail(f"cannot serve the sample web on 127.0.0.{first_octet}+:{sampleweb_port} ({exc.strerror}); "
              "is another demo running? Try --sampleweb-port 0")

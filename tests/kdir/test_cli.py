@@ -38,3 +38,16 @@ def test_scrapy_list_from_the_root_lists_the_spiders() -> None:
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert {"clinic_site", "directory", "nppes", "osm"} <= set(proc.stdout.split())
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--first-octet", "240"], "kdir: error: cannot serve the sample web: first_octet must leave room for"),
+    (["--sampleweb-port", "70000"], "Invalid value for '--sampleweb-port'"),
+    (["--first-octet", "0"], "Invalid value for '--first-octet'"),
+])
+def test_demo_refuses_addresses_it_cannot_use_in_one_clear_message(tmp_path: Path, args: list[str],
+                                                                  says: str) -> None:
+    env = {"KDIR_ENV": "test", "KDIR_VAR_DIR": str(tmp_path), "KDIR_SECRET_KEY": "test-secret-key-0123456789"}
+    result = CliRunner().invoke(main, ["demo", "--no-serve", *args], env=env)
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Traceback" not in result.output
