@@ -6,8 +6,8 @@ Serves generated pages on loopback, each with a header menu of N entries whose t
 times ``discover`` on each (page loaded and listed beforehand, outside the timing), ``--repeat`` times; prints the
 median per page and per click. Menus: entries that navigate at once (``go('x')`` setting ``location.href``), that
 call ``history.pushState`` from a listener, that do nothing (a click the crawler cannot tell from a navigation
-before it has waited), and a page with nothing to click (sagebrush's case: every target readable; the cost of
-listing the menu).
+before it has waited), and a page with nothing to click (every target readable: the cost of listing the
+menu).
 """
 
 from __future__ import annotations

@@ -60,8 +60,9 @@ CLINIC_SITES: tuple[SiteSpec, ...] = (
              "spa, research and comparison sentences, market sums, insurer logos, a credential badge, a role title, "
              "an office manager, a famous quote, a placeholder and the founder's own testimonial"),
     SiteSpec("sagebrush", "static pages whose nav bar and footer a small script writes in: menu entries are buttons "
-             "and list items with onclick / data-href and no <a href>; team, fees, FAQ and contact are reachable "
-             "only through them", nav_script="/js/site-nav.js"),
+             "and list items with onclick handlers and no <a href>; team, fees, FAQ and contact are reachable "
+             "only through them, and the FAQ entry names a route its script resolves only when clicked",
+             nav_script="/js/site-nav.js"),
 )
 
 _TYPES = {".html": "text/html", ".txt": "text/plain", ".xml": "application/xml", ".css": "text/css",

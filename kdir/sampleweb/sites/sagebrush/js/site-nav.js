@@ -1,5 +1,8 @@
 /* Sagebrush site chrome: the header menu and the footer are written by this script on every page.
-   Menu entries are buttons and list items with click handlers; none of them is an <a href>. */
+   Menu entries are buttons and list items with click handlers; none of them is an <a href>. The FAQ entry names
+   a route, not an address: go() looks it up when clicked, so only a click shows where it leads. */
+var ROUTES = {questions: "/faq/"};
+function go(route) { window.location.href = ROUTES[route] || "/"; }
 (function () {
   "use strict";
   var header = document.getElementById("site-header");
@@ -13,18 +16,15 @@
       '<li class="has-dropdown"><button type="button" aria-haspopup="true" aria-expanded="false">Patients</button>' +
       '<ul class="dropdown" role="menu" hidden>' +
       '<li role="menuitem" tabindex="0" onclick="window.location=\'/pricing/\'">Fees</li>' +
-      '<li role="menuitem" tabindex="0" data-href="/faq/">FAQ</li>' +
+      '<li role="menuitem" tabindex="0" onclick="go(\'questions\')">FAQ</li>' +
       '</ul></li>' +
       '<li><button type="button" onclick="location.assign(\'/contact/\')">Contact</button></li>' +
       '</ul></nav>';
-    // the dropdown opens on hover; its data-href entries navigate on click
+    // the dropdown opens on hover
     var drop = header.querySelector(".has-dropdown");
     var list = drop.querySelector(".dropdown");
     drop.addEventListener("mouseenter", function () { list.hidden = false; });
     drop.addEventListener("mouseleave", function () { list.hidden = true; });
-    header.querySelectorAll("[data-href]").forEach(function (el) {
-      el.addEventListener("click", function () { window.location = el.getAttribute("data-href"); });
-    });
   }
   if (footer) {
     footer.innerHTML =
