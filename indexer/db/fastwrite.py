@@ -8,15 +8,17 @@ and hand plain tuples to ``executemany``. ``None`` is written as SQL NULL.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Table, false, literal_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+
+T = TypeVar("T")
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(..., ensure_ascii=False) builds one per call
 
@@ -40,6 +42,14 @@ def json_text(v: Any) -> str | None:
     if isinstance(v, list) and all(type(x) is str for x in v):
         return _json_strs(tuple(v))
     return _ENCODER.encode(v)
+
+
+def in_chunks(values: Iterable[T], n: int = 900) -> Iterator[list[T]]:
+    """The distinct ``values``, sorted, in lists of at most ``n``: ``IN`` lists of bound parameters stay under
+    SQLite's limit of variables per statement."""
+    items: list[T] = sorted(set(values))  # type: ignore[type-var]
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
 
 
 def ids_in(column: Any, ids: Any) -> ColumnElement[bool]:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indexer.db.fastwrite import ids_in
+from indexer.db.fastwrite import ids_in, in_chunks
 from indexer.db.models import Affiliation, Credential, Provider
 from indexer.observation import valid_npi
 from indexer.resolve.distinct import NameWords
@@ -53,12 +53,6 @@ class ClinicEntry:
     city: tuple[str, str] | None
     domain: str | None = None  # registered domain of its website
     region: str | None = None
-
-
-def _chunks(values: Iterable[str], n: int = 900) -> Iterable[list[str]]:
-    items = sorted(set(values))
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _house_number(street: str) -> str:
@@ -158,15 +152,15 @@ class ClinicIndex:
         cols = (Provider.id, Provider.npi, Provider.phones, Provider.match_name, Provider.street,
                 Provider.postal_code, Provider.city, Provider.region, Provider.website)
         base = select(*cols).where(Provider.kind == "clinic", Provider.status != "merged")
-        for chunk in _chunks(zips):
+        for chunk in in_chunks(zips):
             self._add_rows(session.execute(base.where(Provider.postal_code.in_(chunk))))
-        for chunk in _chunks(npis):
+        for chunk in in_chunks(npis):
             self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
-        for chunk in _chunks(c for c, _r in cities):
+        for chunk in in_chunks(c for c, _r in cities):
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk))))
-        for chunk in _chunks(zipless):  # listings printed without a ZIP, in the cities of these records
+        for chunk in in_chunks(zipless):  # listings printed without a ZIP, in the cities of these records
             self._add_rows(session.execute(base.where(Provider.city.in_(chunk), Provider.postal_code.is_(None))))
-        for chunk in _chunks(states):  # the clinics with a website in these states, met by domain across ZIPs
+        for chunk in in_chunks(states):  # the clinics with a website in these states, met by domain across ZIPs
             self._add_rows(session.execute(base.where(Provider.region.in_(chunk), Provider.website.is_not(None))))
         self._website_states |= states
         self._zipless_cities |= zipless
@@ -310,9 +304,9 @@ class PractitionerIndex:
         base = select(Provider.id, Provider.npi, Provider.match_name, Provider.region, Provider.postal_code).where(
             Provider.kind == "practitioner", Provider.status != "merged")
         new_ids: list[int] = []
-        for chunk in _chunks(keys):
+        for chunk in in_chunks(keys):
             new_ids += self._add_rows(session.execute(base.where(Provider.match_name.in_(chunk))))
-        for chunk in _chunks(npis):
+        for chunk in in_chunks(npis):
             new_ids += self._add_rows(session.execute(base.where(Provider.npi.in_(chunk))))
         ids = sorted(clinics)
         for i in range(0, len(ids), 900):

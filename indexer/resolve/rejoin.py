@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indexer.db.fastwrite import ids_in
+from indexer.db.fastwrite import ids_in, in_chunks
 from indexer.db.models import MatchLink, Observation, Provider
 from indexer.observation import BadObservation, read_observation, valid_npi
 from kdir.common.record import ProviderItem
@@ -45,12 +45,6 @@ class PersonListing:
     record: ProviderItem
 
 
-def _chunks(values: Iterable[Any], n: int = 900) -> Iterable[list[Any]]:
-    items = sorted(set(values))
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
 def person_listings_near(session: Session, clinics: Iterable[ProviderItem], exclude: set[int],
                          evidence_only: frozenset[int]) -> list[PersonListing]:
     """Person listings (not in ``exclude``, the batch's own observations) near the clinic listings."""
@@ -64,7 +58,7 @@ def person_listings_near(session: Session, clinics: Iterable[ProviderItem], excl
                    MatchLink.mention_key.is_(None), MatchLink.pinned.is_(False), MatchLink.observation_id.is_not(None)))
     found: dict[int, Any] = {}
     for column, values in ((Provider.postal_code, zips), (Provider.city, cities), (Provider.npi, npis)):
-        for chunk in _chunks(values):
+        for chunk in in_chunks(values):
             for row in session.execute(base.where(column.in_(chunk))):
                 if row.observation_id not in exclude:
                     found[row.observation_id] = row
@@ -72,10 +66,10 @@ def person_listings_near(session: Session, clinics: Iterable[ProviderItem], excl
         return []
     current = _current_decisions(session, sorted(found))
     out = []
-    for chunk in _chunks(found):
+    for ids in in_chunks(found):
         for obs in session.execute(select(Observation.id, Observation.source_id, Observation.location_key,
                                           Observation.source_url, Observation.last_seen, Observation.payload)
-                                   .where(ids_in(Observation.id, chunk), Observation.superseded.is_(False),
+                                   .where(ids_in(Observation.id, ids), Observation.superseded.is_(False),
                                           Observation.kind == "practitioner")):
             link = found[obs.id]
             if obs.source_id in evidence_only or current.get(obs.id) != link.id or link.rule == "moderator":
@@ -94,7 +88,7 @@ def _current_decisions(session: Session, obs_ids: list[int]) -> dict[int, int]:
     observations that name nobody (a person's listing has no mentions of its own)."""
     best: dict[int, tuple[bool, int]] = {}
     mentioning = set()
-    for chunk in _chunks(obs_ids):
+    for chunk in in_chunks(obs_ids):
         for oid, mention, pinned, lid in session.execute(
                 select(MatchLink.observation_id, MatchLink.mention_key, MatchLink.pinned, MatchLink.id)
                 .where(ids_in(MatchLink.observation_id, chunk))):

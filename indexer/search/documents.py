@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from indexer.db.fastwrite import in_chunks
 from indexer.db.models import Affiliation, Credential, Provider, RatingSummary, Source
 from indexer.reviews import SELF_PUBLISHED_KINDS
 from kdir.common.synonyms import listing_terms
@@ -173,18 +174,13 @@ def provider_document(provider: Provider, *, practitioners: Sequence[str] = (), 
     }
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
-
-
 def documents_for(session: Session, provider_ids: Iterable[int], *, published_only: bool = False) -> list[dict[str, Any]]:
     """Documents for the given providers (missing ids are skipped), in a handful of queries per 500 ids.
 
     With ``published_only`` only live listings (status published, not merged) are returned."""
     ids = sorted({int(i) for i in provider_ids})
     docs: list[dict[str, Any]] = []
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids, _CHUNK):
         stmt = select(Provider).where(Provider.id.in_(chunk)).order_by(Provider.id)
         if published_only:
             stmt = stmt.where(Provider.status == "published", Provider.merged_into_id.is_(None))
@@ -199,7 +195,7 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
             affiliations[clinic_id].append(pract_id)
         pract_ids = sorted({p for lst in affiliations.values() for p in lst})
         pract_names: dict[int, tuple[str, str | None]] = {}
-        for chunk2 in _chunks(pract_ids):
+        for chunk2 in in_chunks(pract_ids, _CHUNK):
             for pid, name, npi in session.execute(
                     select(Provider.id, Provider.name, Provider.npi).where(
                         Provider.id.in_(chunk2), Provider.status.not_in(_HIDDEN_STATUSES))):
@@ -207,7 +203,7 @@ def documents_for(session: Session, provider_ids: Iterable[int], *, published_on
         creds: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
         outcomes: dict[int, list[str]] = defaultdict(list)
         cred_owner_ids = sorted(set(found) | set(pract_names))
-        for chunk2 in _chunks(cred_owner_ids):
+        for chunk2 in in_chunks(cred_owner_ids, _CHUNK):
             for pid, cred, npi, outcome in session.execute(
                     select(Credential.provider_id, Credential.credential, Credential.npi, Credential.outcome)
                     .where(Credential.provider_id.in_(chunk2)).order_by(Credential.id)):

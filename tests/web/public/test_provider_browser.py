@@ -150,7 +150,8 @@ def test_report_form_refuses_an_empty_report_then_confirms_where_the_patient_loo
     summary = page.locator("#report-errors")
     summary.wait_for(state="visible")
     assert "Please describe the problem: the report is empty." in summary.inner_text()
-    assert page.evaluate("() => document.activeElement.id") == "report-errors"
+    # the page's script moves the focus to the summary once it has run (after the element is already visible)
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'report-errors'")
     assert page.locator("select[name=category]").input_value() == "closed"  # re-filled
     assert page.locator("textarea[name=message]").get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []
@@ -161,7 +162,7 @@ def test_report_form_refuses_an_empty_report_then_confirms_where_the_patient_loo
     confirmation.wait_for(state="visible")
     assert confirmation.get_attribute("role") == "status"
     assert "Thank you, your report was sent." in confirmation.inner_text()
-    assert page.evaluate("() => document.activeElement.id") == "report-confirmation"
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'report-confirmation'")
     box, height = confirmation.bounding_box(), page.viewport_size["height"]
     assert box is not None and 0 <= box["y"] < height  # on screen, not at the top of a scrolled-away page
     assert page.locator("form[action*='/report']").count() == 0
