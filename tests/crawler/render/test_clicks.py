@@ -112,22 +112,22 @@ def test_clicks_find_targets_no_page_shows_and_fetch_none(navigation_api: bool) 
     assert set(site.counts) - {"/favicon.ico"} == {"/", "/menu.js"} and site.counts["/"] == 1, site.counts
 
 
-def test_a_hanging_click_ends_the_clicks_and_keeps_what_was_found() -> None:
+def _click_hanging_menu(budget: float) -> tuple[TrapSite, ClickReport]:
+    """Click the menu whose third entry's listener never returns, within ``budget`` seconds."""
     site = TrapSite("127.0.0.42", {"/": HANG, "/hang.js": Reply(body=HANG_JS.encode(),
                                                                   content_type="application/javascript")}).start()
     try:
-        report = _run(site, "/", budget=10.0)
+        return site, _run(site, "/", budget=budget)
     finally:
         site.stop()
+
+
+def test_a_hanging_click_ends_the_clicks_and_keeps_what_was_found() -> None:
+    site, report = _click_hanging_menu(10.0)
     assert [url.removeprefix(site.url) for url, _ in report.found] == ["/team/", "/fees/"], report
     assert report.cut_short == "hung" and report.clicked == 3 and report.seconds < 5, report
 
 
 def test_the_budget_bounds_the_clicks() -> None:
-    site = TrapSite("127.0.0.42", {"/": HANG, "/hang.js": Reply(body=HANG_JS.encode(),
-                                                                  content_type="application/javascript")}).start()
-    try:
-        report = _run(site, "/", budget=1.0)
-    finally:
-        site.stop()
+    _site, report = _click_hanging_menu(1.0)
     assert report.cut_short == "budget" and report.seconds < 1.5, report
